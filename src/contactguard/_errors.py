@@ -1,0 +1,76 @@
+"""The exceptions contactguard raises.
+
+Exceptions are for misuse and for callers who ask for strictness; damaged *data* is
+reported as a :class:`~contactguard.Finding` instead.  Hierarchy::
+
+    ContactGuardError                       root of everything contactguard raises
+    ├── ParseError(…, ValueError)           strict=True met damaged input (file, line, column)
+    ├── UsageError(…, ValueError)           bad arguments: unknown format, bad region, bad key
+    ├── SourceError(…, OSError)             a path that cannot be opened or read
+    └── ManifestError(…, ValueError)        a manifest that is malformed, of an unknown schema,
+        └── ManifestSignatureError          or whose HMAC does not match the key
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ContactGuardError",
+    "ManifestError",
+    "ManifestSignatureError",
+    "ParseError",
+    "SourceError",
+    "UsageError",
+]
+
+
+class ContactGuardError(Exception):
+    """Root of every exception contactguard raises on purpose."""
+
+
+class UsageError(ContactGuardError, ValueError):
+    """An argument is not one contactguard accepts."""
+
+
+class SourceError(ContactGuardError, OSError):
+    """A source (path, folder, archive, file object) cannot be opened or read at all."""
+
+
+class ManifestError(ContactGuardError, ValueError):
+    """A manifest file is malformed or of a schema this version cannot read."""
+
+
+class ManifestSignatureError(ManifestError):
+    """A keyed manifest's HMAC does not match: it was altered, or the key is wrong."""
+
+
+class ParseError(ContactGuardError, ValueError):
+    """Raised instead of recording a finding when the caller asked for ``strict=True``.
+
+    The message says where: ``"card has no END (in backup.vcf, at line 12, column 1)"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        kind: str | None = None,
+    ) -> None:
+        self.msg = message
+        self.source = source
+        self.line = line
+        self.column = column
+        self.kind = kind
+        where = []
+        if source:
+            where.append(f"in {source}")
+        if line is not None:
+            where.append(f"at line {line}" + (f", column {column}" if column is not None else ""))
+        super().__init__(f"{message} ({', '.join(where)})" if where else message)
+
+
+for _cls in (ContactGuardError, UsageError, SourceError, ManifestError, ManifestSignatureError,
+             ParseError):
+    _cls.__module__ = "contactguard"

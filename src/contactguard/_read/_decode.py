@@ -1,0 +1,158 @@
+"""Bytes to text: BOMs, UTF-16 without BOM, UTF-8, and detected legacy charsets.
+
+Decoding never fails.  The decision is returned as a :class:`Decoding` so a snapshot can
+say how its file was read.  When a file is mostly UTF-8 but holds raw bytes of another
+charset inside values (old Android exports with ``CHARSET=GBK`` and 8-bit values), the
+file is decoded as UTF-8 with ``surrogateescape`` so the value decoder can recover the
+original bytes and decode them with the value's own CHARSET.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["Decoding", "decode_bytes", "decode_value_bytes", "has_escaped_bytes"]
+
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: Charsets that legacy contact exports use, tried by the detector in this order of
+#: preference when it is unsure.  Latin-1 decodes anything, so it comes last.
+_LEGACY_CANDIDATES: Final = ("gb18030", "big5", "shift_jis", "euc-kr", "cp1252", "latin-1")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoding:
+    """How bytes became text: the codec, whether it was declared/sniffed or guessed."""
+
+    encoding: str
+    method: str  # "given" | "bom" | "utf-8" | "utf-16-sniffed" | "detected" | "fallback"
+    bom: bool = False
+    escaped_bytes: bool = False  # surrogateescape was needed
+
+    def __str__(self) -> str:
+        return f"{self.encoding} ({self.method})"
+
+
+Decoding.__module__ = "contactguard"
+
+
+def has_escaped_bytes(text: str) -> bool:
+    """True when ``text`` holds lone surrogates from ``surrogateescape`` decoding."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: ASCII-heavy text has NULs on every other byte."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _detect_legacy(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only needed for rare files
+
+    best = from_bytes(data, cp_isolation=list(_LEGACY_CANDIDATES)).best()
+    if best is None:
+        return None
+    return codecs.lookup(best.encoding).name
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, Decoding]:
+    """Decode a whole file.  Never raises for bad bytes (only for an unknown ``encoding``).
+
+    Undecodable bytes are kept as lone surrogates (``surrogateescape``) so callers can
+    report them with their line and recover them for a per-value CHARSET.
+    """
+    if encoding is not None:
+        name = codecs.lookup(encoding).name
+        text = data.decode(name, errors="surrogateescape")
+        if text[:1] == "\ufeff":
+            text = text[1:]
+        return text, Decoding(name, "given", escaped_bytes=has_escaped_bytes(text))
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(name, errors="surrogateescape")
+            return text, Decoding(name, "bom", bom=True, escaped_bytes=has_escaped_bytes(text))
+    utf16 = _sniff_utf16(data)
+    if utf16 is not None:
+        text = data.decode(utf16, errors="surrogateescape")
+        return text, Decoding(utf16, "utf-16-sniffed", escaped_bytes=has_escaped_bytes(text))
+    try:
+        return data.decode("utf-8"), Decoding("utf-8", "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _bad_bytes_only_in_charset_lines(data):
+        text = data.decode("utf-8", errors="surrogateescape")
+        return text, Decoding("utf-8", "utf-8", escaped_bytes=True)
+    detected = _detect_legacy(data)
+    if detected is not None:
+        try:
+            return data.decode(detected), Decoding(detected, "detected")
+        except UnicodeDecodeError:
+            pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    return text, Decoding("utf-8", "fallback", escaped_bytes=True)
+
+
+def _bad_bytes_only_in_charset_lines(data: bytes) -> bool:
+    """Every line that is not valid UTF-8 declares a CHARSET (so values decode themselves)."""
+    found_bad = False
+    for raw in data.splitlines():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            head = raw.split(b":", 1)[0].upper()
+            if b"CHARSET=" not in head:
+                return False
+            found_bad = True
+    return found_bad
+
+
+def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None, str | None]:
+    """Decode one value's bytes with its CHARSET (default UTF-8).
+
+    Returns ``(text, kind, message)``; ``kind`` is ``None`` when the bytes decoded as
+    declared, else a finding kind (``unknown-charset``, ``charset-mismatch``,
+    ``undecodable-bytes``) with plain words in ``message``.  Lost bytes become U+FFFD.
+    """
+    name = "utf-8"
+    kind: str | None = None
+    message: str | None = None
+    if charset:
+        try:
+            name = codecs.lookup(charset.strip().strip('"')).name
+        except LookupError:
+            kind, message = "unknown-charset", f"unknown charset {charset!r}; read as UTF-8"
+    if name in {"gb2312", "gbk"}:
+        name = "gb18030"  # a superset; phones label GB18030 data as GB2312 or GBK
+    try:
+        return raw.decode(name), kind, message
+    except UnicodeDecodeError as exc:
+        if name != "utf-8":
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return text, "charset-mismatch", (
+                    f"value labelled CHARSET={charset} is not valid {name} but is valid UTF-8;"
+                    " read as UTF-8")
+        text = raw.decode(name, errors="replace")
+        return text, "undecodable-bytes", (
+            f"bytes not valid {name} at byte {exc.start} of the value; replaced with U+FFFD")

@@ -1,0 +1,150 @@
+"""The property value object and the vCard property tables.
+
+A :class:`Property` is one content line of a card after *transfer* decoding:
+quoted-printable and CHARSET have been applied, base64 is kept as compact text, and the
+value is held in the escaping of vCard 3.0/4.0 (``\\,``, ``\\;``, ``\\n``, ``\\\\``)
+whatever version the card was written in.  That single canonical escaping is what makes a
+vCard 2.1 card and its 3.0 re-export hold equal properties.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+__all__ = [
+    "BINARY_PROPERTIES",
+    "LIST_PROPERTIES",
+    "STRUCTURED_PROPERTIES",
+    "UNESCAPED_PROPERTIES",
+    "Property",
+    "escape_component",
+    "split_escaped",
+    "unescape",
+]
+
+#: Properties whose value is a ';'-separated structure (RFC 6350 §6).
+STRUCTURED_PROPERTIES: Final = frozenset({"N", "ADR", "ORG", "GENDER", "CLIENTPIDMAP"})
+#: Properties whose value is a ','-separated list.
+LIST_PROPERTIES: Final = frozenset({"CATEGORIES", "NICKNAME"})
+#: Properties that may carry inline binary data (base64 or a data: URI).
+BINARY_PROPERTIES: Final = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+#: Properties whose values are not text: their 2.1 values are taken as they stand.
+UNESCAPED_PROPERTIES: Final = BINARY_PROPERTIES | frozenset({
+    "TEL", "EMAIL", "URL", "UID", "BDAY", "ANNIVERSARY", "REV", "GEO", "TZ", "AGENT",
+    "IMPP", "MEMBER", "SOURCE", "FBURL", "CALURI", "CALADRURI", "VERSION",
+})
+
+_UNESCAPES: Final = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
+
+
+def unescape(text: str) -> str:
+    r"""Undo vCard 3.0/4.0 text escaping.
+
+    >>> unescape(r"a\, b\nc\\d")
+    'a, b\nc\\d'
+    """
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = text[i + 1]
+            out.append(_UNESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def escape_component(text: str, *, commas: bool = True) -> str:
+    r"""Escape text for a vCard 3.0/4.0 value component.
+
+    >>> escape_component("a, b;c\nd")
+    'a\\, b\\;c\\nd'
+    """
+    if not any(c in text for c in "\\,;\n\r"):
+        return text
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace("\r\n", "\n")
+    text = text.replace("\r", "\n").replace("\n", "\\n")
+    return text.replace(",", "\\,") if commas else text
+
+
+def split_escaped(text: str, sep: str) -> list[str]:
+    r"""Split at ``sep`` where it is not backslash-escaped; escapes are kept.
+
+    >>> split_escaped(r"Doe;John\;Jr;;", ";")
+    ['Doe', 'John\\;Jr', '', '']
+    """
+    if "\\" not in text:
+        return text.split(sep)
+    parts: list[str] = []
+    cur: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            cur.append(text[i : i + 2])
+            i += 2
+            continue
+        if ch == sep:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+class Property(NamedTuple):
+    """One property of a contact, e.g. ``item1.TEL;TYPE=CELL:+86 138 0013 8000``.
+
+    ``name`` is upper-case; ``params`` are ``(NAME, value)`` pairs with upper-case names in
+    the order written (a vCard 2.1 bare parameter such as ``CELL`` becomes
+    ``("TYPE", "CELL")``); ``group`` is the Apple-style group (``item1``) or ``None``.
+    Transfer parameters (``ENCODING=QUOTED-PRINTABLE``, ``CHARSET``) are consumed by
+    decoding and not kept; base64 keeps ``("ENCODING", "B")``.
+    """
+
+    name: str
+    value: str
+    params: tuple[tuple[str, str], ...] = ()
+    group: str | None = None
+
+    def param(self, name: str) -> tuple[str, ...]:
+        """All values of parameter ``name`` (comma lists flattened), as written."""
+        name = name.upper()
+        out: list[str] = []
+        for key, val in self.params:
+            if key == name:
+                out.extend(v for v in val.split(",") if v)
+        return tuple(out)
+
+    @property
+    def types(self) -> frozenset[str]:
+        """The TYPE parameter values, upper-cased: ``{"CELL", "VOICE"}``."""
+        return frozenset(t.strip().upper() for t in self.param("TYPE"))
+
+    @property
+    def text(self) -> str:
+        """The value with vCard escapes undone (for single-valued text properties)."""
+        return unescape(self.value)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The ';'-separated components of a structured value, unescaped."""
+        return tuple(unescape(c) for c in split_escaped(self.value, ";"))
+
+    @property
+    def is_binary(self) -> bool:
+        """True for inline base64 or ``data:`` payloads (PHOTO, LOGO, KEY, SOUND)."""
+        if self.name not in BINARY_PROPERTIES:
+            return False
+        enc = {v.upper() for v in self.param("ENCODING")}
+        return bool(enc & {"B", "BASE64"}) or self.value[:5].lower() == "data:"
+
+
+Property.__module__ = "contactguard"

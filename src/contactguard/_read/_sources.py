@@ -1,0 +1,184 @@
+"""Sources: a file, a folder of .vcf files, a zip of either, or a binary file object.
+
+Everything is read into memory as bytes, member by member, with size limits; nothing is
+extracted to disk and no input is ever opened for writing.  A member that cannot be read
+becomes an ``unreadable-entry`` finding; the rest are still read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Final
+
+from .._errors import SourceError, UsageError
+from .._findings import Finding
+
+__all__ = ["CONTACT_SUFFIXES", "Limits", "Member", "iter_members"]
+
+#: File name endings read from folders and archives.
+CONTACT_SUFFIXES: Final = frozenset({".vcf", ".vcard", ".vct", ".csv"})
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits for reading untrusted input; beyond one, input becomes a finding."""
+
+    max_file_bytes: int = 1 << 30
+    max_members: int = 100_000
+    max_archive_bytes: int = 4 << 30
+    max_compression_ratio: float = 200.0
+
+
+Limits.__module__ = "contactguard"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One file's bytes and the name it is reported under (``backup.zip!a/b.vcf``)."""
+
+    name: str
+    data: bytes
+
+
+def _is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def _read_file(path: Path, limits: Limits) -> bytes:
+    with path.open("rb") as fh:  # read-only: the user's file is never opened for writing
+        data = fh.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise _TooLarge(len(data))
+    return data
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _zip_members(name: str, data: bytes, limits: Limits,
+                 findings: list[Finding]) -> Iterator[Member]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        findings.append(Finding.of("unreadable-entry", f"archive cannot be opened: {exc}",
+                                   source=name))
+        return
+    total = 0
+    kept = [i for i in infos if not i.is_dir()
+            and Path(i.filename).suffix.lower() in CONTACT_SUFFIXES
+            and not Path(i.filename).name.startswith("._")]  # macOS resource forks
+    if len(kept) > limits.max_members:
+        findings.append(Finding.of("limit-exceeded", f"archive holds {len(kept)} contact "
+                                   f"files; read the first {limits.max_members}", source=name))
+        kept = kept[: limits.max_members]
+    for info in sorted(kept, key=lambda i: i.filename):
+        label = f"{name}!{info.filename}"
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (info.file_size > limits.max_file_bytes or ratio > limits.max_compression_ratio
+                or total + info.file_size > limits.max_archive_bytes):
+            findings.append(Finding.of(
+                "limit-exceeded", f"entry expands to {info.file_size:,} bytes (ratio "
+                f"{ratio:.0f}:1), over the configured limits; skipped", source=label))
+            continue
+        try:
+            with archive.open(info) as fh:
+                body = fh.read(limits.max_file_bytes + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
+            findings.append(Finding.of("unreadable-entry", f"entry cannot be read: {exc}",
+                                       source=label))
+            continue
+        if len(body) > info.file_size or len(body) > limits.max_file_bytes:
+            findings.append(Finding.of("limit-exceeded", "entry is larger than its header "
+                                       "says; skipped", source=label))
+            continue
+        total += len(body)
+        yield Member(label, body)
+
+
+def _folder_members(root: Path, limits: Limits,
+                    findings: list[Finding]) -> Iterator[Member]:
+    real_root = root.resolve()
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            path = Path(dirpath, fname)
+            if path.suffix.lower() not in CONTACT_SUFFIXES | {".zip"} or fname.startswith("._"):
+                continue
+            label = str(path)
+            try:
+                resolved = path.resolve()
+                if not resolved.is_relative_to(real_root):
+                    findings.append(Finding.of("unreadable-entry", "symbolic link points "
+                                               "outside the folder; not followed", source=label))
+                    continue
+                if not stat.S_ISREG(resolved.stat().st_mode):
+                    continue
+                count += 1
+                if count > limits.max_members:
+                    findings.append(Finding.of("limit-exceeded", "folder holds more than "
+                                               f"{limits.max_members} contact files; "
+                                               "the rest were not read", source=str(root)))
+                    return
+                data = _read_file(path, limits)
+            except _TooLarge as exc:
+                findings.append(Finding.of("limit-exceeded", f"file is over "
+                                           f"{limits.max_file_bytes:,} bytes ({exc.size:,}"
+                                           " read); skipped", source=label))
+                continue
+            except OSError as exc:
+                findings.append(Finding.of("unreadable-entry", f"cannot be read: "
+                                           f"{exc.strerror or exc}", source=label))
+                continue
+            if _is_zip(data):
+                yield from _zip_members(label, data, limits, findings)
+            else:
+                yield Member(label, data)
+
+
+def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
+                 findings: list[Finding]) -> tuple[str, list[Member]]:
+    """Resolve ``source`` into named byte members.
+
+    Raises :class:`SourceError` when the source itself cannot be opened (a missing path, a
+    text-mode file object); damage inside it is appended to ``findings``.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        label = str(path)
+        try:
+            if path.is_dir():
+                return label, list(_folder_members(path, limits, findings))
+            data = _read_file(path, limits)
+        except _TooLarge as exc:
+            raise SourceError(f"{label} is over {limits.max_file_bytes:,} bytes "
+                              f"({exc.size:,} read); raise Limits.max_file_bytes to read it"
+                              ) from None
+        except OSError as exc:
+            raise SourceError(f"cannot read {label}: {exc.strerror or exc}") from exc
+    elif hasattr(source, "read"):
+        label = str(getattr(source, "name", "<stream>"))
+        try:
+            data = source.read(limits.max_file_bytes + 1)
+        except OSError as exc:
+            raise SourceError(f"cannot read {label}: {exc}") from exc
+        if isinstance(data, str):
+            raise SourceError(f"{label} is open in text mode; open it with 'rb'")
+        if len(data) > limits.max_file_bytes:
+            raise SourceError(f"{label} is over {limits.max_file_bytes:,} bytes")
+    else:
+        raise UsageError(f"cannot read a {type(source).__name__}: give a path or a binary "
+                          "file object (use loads() for str or bytes)")
+    if _is_zip(data):
+        return label, list(_zip_members(label, data, limits, findings))
+    return label, [Member(label, data)]

@@ -1,0 +1,350 @@
+"""The fault-isolating vCard tokenizer (2.1, 3.0 and 4.0 as phones really write them).
+
+Theory of operation: the text is split into physical lines once; a single loop builds
+logical lines (folding, quoted-printable soft breaks, vCard 2.1 base64 blocks), parses
+``[group.]NAME[;PARAM…]:VALUE`` and tracks which card is open.  Every fault becomes a
+:class:`~contactguard.Finding` with its line, and the loop goes on with the next line:
+a damaged line costs only itself, a card with no END keeps every property read before the
+damage.  The result is a list of :class:`RawCard` in file order.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Callable
+from typing import Final, NamedTuple
+
+from .._findings import Finding
+from ._decode import Decoding, decode_value_bytes, has_escaped_bytes
+from ._property import (
+    BINARY_PROPERTIES,
+    LIST_PROPERTIES,
+    STRUCTURED_PROPERTIES,
+    UNESCAPED_PROPERTIES,
+    Property,
+    escape_component,
+    split_escaped,
+)
+
+__all__ = ["RawCard", "read_vcards"]
+
+_NAME_OK: Final = re.compile(r"[A-Za-z0-9_-]+\Z").match
+_BASE64_LINE: Final = re.compile(r"[A-Za-z0-9+/=]+\Z").match
+_BAD_QP: Final = re.compile(rb"=(?![0-9A-Fa-f]{2})")
+_TRANSFER_ENCODINGS: Final = frozenset({"QUOTED-PRINTABLE", "8BIT", "7BIT", "BASE64", "B"})
+_KNOWN_VERSIONS: Final = frozenset({"2.1", "3.0", "4.0"})
+
+
+class RawCard(NamedTuple):
+    """A card as read: properties in file order with their 1-based lines."""
+
+    line: int
+    version: str | None
+    properties: tuple[Property, ...]
+    property_lines: tuple[int, ...]
+    complete: bool
+
+
+class _Card:
+    """Mutable builder for the card being read (private to one read)."""
+
+    __slots__ = ("line", "lines", "props", "version")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.version: str | None = None
+        self.props: list[Property] = []
+        self.lines: list[int] = []
+
+
+def _split_head(head: str) -> list[str]:
+    """Split ``name;param;param`` at ';' outside double quotes."""
+    if '"' not in head:
+        return head.split(";")
+    parts: list[str] = []
+    cur: list[str] = []
+    quoted = False
+    for ch in head:
+        if ch == '"':
+            quoted = not quoted
+            cur.append(ch)
+        elif ch == ";" and not quoted:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _find_colon(line: str) -> int:
+    """Index of the ':' that ends the property head (not inside a quoted parameter)."""
+    colon = line.find(":")
+    quote = line.find('"')
+    if quote < 0 or colon < quote:
+        return colon
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return i
+    return -1
+
+
+def _canonical_21(name: str, value: str) -> str:
+    """Re-escape a vCard 2.1 text value in 3.0/4.0 escaping (2.1 escapes only ';')."""
+    if name in STRUCTURED_PROPERTIES:
+        return ";".join(escape_component(c.replace("\\;", ";"))
+                        for c in split_escaped(value, ";"))
+    return escape_component(value.replace("\\;", ";"), commas=name not in LIST_PROPERTIES)
+
+
+def read_vcards(
+    text: str, *, source: str | None = None, decoding: Decoding | None = None
+) -> tuple[list[RawCard], list[Finding]]:
+    """Tokenize ``text`` into cards.  Never raises for bad data."""
+    findings: list[Finding] = []
+    cards: list[RawCard] = []
+    escaped = decoding.escaped_bytes if decoding is not None else has_escaped_bytes(text)
+
+    def note(kind: str, message: str, line: int, *, column: int | None = None,
+             prop: str | None = None, in_card: bool = True) -> None:
+        findings.append(Finding.of(kind, message, line=line, source=source, column=column,
+                                   contact=len(cards) if in_card else None, property=prop))
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\x00" in text:
+        for idx, ln in enumerate(lines):
+            if "\x00" in ln:
+                findings.append(Finding.of(
+                    "nul-byte", f"{ln.count(chr(0))} NUL byte(s) removed from the line",
+                    line=idx + 1, source=source, column=ln.index("\x00") + 1))
+                lines[idx] = ln.replace("\x00", "")
+
+    n = len(lines)
+    i = 0
+    card: _Card | None = None
+    junk_start = 0
+    junk_count = 0
+
+    def flush_junk() -> None:
+        nonlocal junk_count
+        if junk_count:
+            what = "line" if junk_count == 1 else f"{junk_count} lines"
+            note("outside-card", f"{what} outside any card ignored", junk_start,
+                 in_card=False)
+            junk_count = 0
+
+    def close(c: _Card, complete: bool) -> None:
+        version = c.version
+        props = c.props
+        if version == "2.1":
+            props = [p if p.name in UNESCAPED_PROPERTIES or not _needs_21_fix(p.value)
+                     else p._replace(value=_canonical_21(p.name, p.value)) for p in props]
+        else:  # only quoted-printable can have left real line breaks in a value
+            props = [p if "\n" not in p.value else p._replace(value=p.value.replace(
+                "\n", "\\n")) for p in props]
+        cards.append(RawCard(c.line, version, tuple(props), tuple(c.lines), complete))
+
+    while i < n:
+        line = lines[i]
+        lineno = i + 1
+        i += 1
+        while i < n and lines[i].startswith((" ", "\t")):
+            line += lines[i][1:]
+            i += 1
+        if not line or line.isspace():
+            continue
+        colon = _find_colon(line)
+        if colon < 0:
+            if card is None:
+                if not junk_count:
+                    junk_start = lineno
+                junk_count += 1
+            else:
+                note("unparsable-line", "line has no ':' between name and value; skipped",
+                     lineno, column=1)
+            continue
+        head = line[:colon]
+        value = line[colon + 1 :]
+        parts = _split_head(head)
+        group, _, name = parts[0].strip().rpartition(".")
+        upper = name.upper()
+
+        if upper == "BEGIN" and value.strip().upper() == "VCARD":
+            if card is not None:
+                last = card.props[-1] if card.props else None
+                if last is not None and last.name == "AGENT" and not last.value.strip():
+                    i = _read_agent(lines, i, card, note)
+                    continue
+                note("truncated-card", "card has no END before the next BEGIN:VCARD; "
+                     "kept what was read", card.line, column=1)
+                close(card, complete=False)
+            flush_junk()
+            card = _Card(lineno)
+            continue
+        if upper == "END" and value.strip().upper() == "VCARD":
+            if card is None:
+                note("unexpected-end", "END:VCARD with no open card", lineno, column=1,
+                     in_card=False)
+            else:
+                close(card, complete=True)
+                card = None
+            continue
+        if card is None:
+            if not junk_count:
+                junk_start = lineno
+            junk_count += 1
+            continue
+        if not _NAME_OK(name) or (group and not _NAME_OK(group)):
+            note("unparsable-line", f"{head[:40]!r} is not a property name; line skipped",
+                 lineno, column=1)
+            continue
+
+        params: list[tuple[str, str]] = []
+        charset: str | None = None
+        encoding: str | None = None
+        for raw in parts[1:]:
+            key, eq, val = raw.partition("=")
+            if eq:
+                key = key.strip().upper()
+                val = val.strip()
+                if len(val) > 1 and val[0] == '"' and val[-1] == '"':
+                    val = val[1:-1]
+            else:
+                val = key.strip()
+                key = "ENCODING" if val.upper() in _TRANSFER_ENCODINGS else "TYPE"
+            if not key:
+                continue
+            if key == "CHARSET":
+                charset = val
+            elif key == "ENCODING" and val.upper() in _TRANSFER_ENCODINGS:
+                encoding = val.upper()
+            else:
+                params.append((key, val))
+
+        if upper == "VERSION":
+            card.version = value.strip()
+            if card.version not in _KNOWN_VERSIONS:
+                note("unknown-version", f"VERSION {card.version!r} is not 2.1, 3.0 or 4.0; "
+                     "read as 3.0", lineno, prop=upper)
+            continue
+
+        if len(params) > 1:
+            params = _canonical_params(params)
+        if (encoding is None and upper in BINARY_PROPERTIES and value[:5].lower() == "data:"
+                and ";base64," in value[:100].lower()):
+            value, params = _from_data_uri(value, params)
+            encoding = "B"
+        if encoding == "QUOTED-PRINTABLE":
+            while value.endswith("=") and i < n and lines[i].strip().upper() != "END:VCARD":
+                value = value[:-1] + lines[i]
+                i += 1
+            value = _decode_qp(value, charset, lineno, upper, note)
+        elif encoding in {"BASE64", "B"}:
+            if ("ENCODING", "B") not in params:
+                params = sorted([*params, ("ENCODING", "B")])
+            chunks = [value.strip()]
+            # vCard 2.1 base64 may run over unindented lines until a blank line.
+            while i < n and _BASE64_LINE(lines[i].strip() or "-"):
+                chunks.append(lines[i].strip())
+                i += 1
+            value = "".join(chunks).replace(" ", "").replace("\t", "")
+            if i < n and not lines[i].strip():
+                i += 1
+            if not _base64_ok(value):
+                note("bad-base64", f"{upper} base64 data cannot be decoded "
+                     "(bad characters or length)", lineno, prop=upper)
+        elif escaped and has_escaped_bytes(value):
+            value = _decode_escaped(value, charset, lineno, upper, note)
+
+        card.props.append(Property(upper, value, tuple(params), group or None))
+        card.lines.append(lineno)
+
+    flush_junk()
+    if card is not None:
+        note("truncated-card", "card has no END (the file ends inside it); "
+             "kept what was read", card.line, column=1)
+        close(card, complete=False)
+    return cards, findings
+
+
+def _canonical_params(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Merge repeated parameters (``type=CELL;type=pref`` → ``TYPE=CELL,pref``), sorted."""
+    merged: dict[str, list[str]] = {}
+    for key, val in params:
+        merged.setdefault(key, []).append(val)
+    return sorted((k, ",".join(v)) for k, v in merged.items())
+
+
+def _from_data_uri(value: str, params: list[tuple[str, str]]
+                   ) -> tuple[str, list[tuple[str, str]]]:
+    """``data:image/jpeg;base64,…`` → base64 value with ``TYPE=JPEG`` (one canonical form)."""
+    head, _, payload = value.partition(",")
+    media = head[5:-7].partition(";")[0]
+    subtype = media.partition("/")[2].upper()
+    if subtype and not any(k == "TYPE" for k, _ in params):
+        params = [*params, ("TYPE", subtype)]
+    return payload, sorted([*params, ("ENCODING", "B")])
+
+
+def _needs_21_fix(value: str) -> bool:
+    return "\\" in value or "," in value or ";" in value or "\n" in value
+
+
+def _base64_ok(value: str) -> bool:
+    """Only base64 characters, '=' only at the end, a length base64 can have."""
+    if value[:5].lower() == "data:":
+        value = value.partition(",")[2]
+    body = value.rstrip("=")
+    return (_BASE64_LINE(body or "A") is not None and "=" not in body
+            and len(body) % 4 != 1)
+
+
+_Note = Callable[..., None]
+
+
+def _decode_qp(value: str, charset: str | None, lineno: int, prop: str, note: _Note) -> str:
+    raw = value.encode("utf-8", "surrogateescape")
+    bad = _BAD_QP.search(raw)
+    if bad is not None:
+        note("bad-quoted-printable", f"{prop}: '=' not followed by two hex digits at byte "
+             f"{bad.start()} of the value; kept as written", lineno, prop=prop)
+    text, kind, message = decode_value_bytes(binascii.a2b_qp(raw), charset)
+    if kind is not None:
+        note(kind, f"{prop}: {message}", lineno, prop=prop)
+    # Real line breaks stay until the card is closed and its version known (see close()).
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_escaped(value: str, charset: str | None, lineno: int, prop: str,
+                    note: _Note) -> str:
+    raw = value.encode("utf-8", "surrogateescape")
+    text, kind, message = decode_value_bytes(raw, charset)
+    if kind is not None:
+        note(kind, f"{prop}: {message}", lineno, prop=prop)
+    return text
+
+
+def _read_agent(lines: list[str], i: int, card: _Card, note: _Note) -> int:
+    """Take a vCard 2.1 inline AGENT card as the AGENT property's value."""
+    depth = 1
+    start = i
+    body = ["BEGIN:VCARD"]
+    n = len(lines)
+    while i < n and depth:
+        ln = lines[i]
+        key = ln.strip().upper()
+        if key == "BEGIN:VCARD":
+            depth += 1
+        elif key == "END:VCARD":
+            depth -= 1
+        body.append(ln)
+        i += 1
+    last = card.props[-1]
+    card.props[-1] = last._replace(value=escape_component("\n".join(body), commas=False))
+    note("nested-card", f"AGENT card nested inside this card ({i - start + 1} lines) kept "
+         "as the AGENT value", start, prop="AGENT")
+    return i
