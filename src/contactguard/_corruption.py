@@ -97,7 +97,10 @@ _CP1252_TO_C1: Final = {
 }
 
 #: Characters that may appear in a repaired value besides letters, marks, digits, spaces.
-_PLAIN_PUNCTUATION: Final = frozenset(" -'.,&()/\"’‘“”·・‧–—:;!?@#+_*°№«»¿¡、。，（）")
+_PLAIN_PUNCTUATION: Final = frozenset(
+    " -'.,&()/\"’‘“”·・‧–—:;!?@#+_*°№«»¿¡、。，（）"
+    "©®™€£¥¢§±×÷½¼¾²³µ•…‰′″"  # signs seen in organisations and notes (Acme™, 5 €)
+)
 
 #: Scripts that mix within one word in real writing (Japanese kanji+kana, Korean hanja).
 _SCRIPT_FAMILY: Final = {
@@ -110,15 +113,65 @@ _SCRIPT_FAMILY: Final = {
 }
 
 
+#: Code-point ranges that contact data practically never uses but that re-decoding random
+#: bytes lands in often (IPA, spacing modifiers, Syriac, Thaana, N'Ko, CJK extension A,
+#: private use…).  A "repair" into these is a coincidence, not a repair.
+_RARE_RANGES: Final = (
+    (0x0250, 0x02FF),  # IPA extensions, spacing modifier letters
+    (0x03F0, 0x03FF),  # Greek symbols and archaic letters
+    (0x0500, 0x052F),  # Cyrillic supplement
+    (0x0700, 0x08FF),  # Syriac, Arabic supplement, Thaana, N'Ko, Samaritan, Mandaic…
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0xA000, 0xA4CF),  # Yi
+    (0xE000, 0xF8FF),  # private use
+)
+
+
+def _is_rare(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _RARE_RANGES)
+
+
+#: (codec, first, last): the common ("level 1") ideographs of the three national sets.
+_COMMON_HAN_SETS: Final = (
+    ("gb2312", b"\xb0\xa1", b"\xd7\xf9"),
+    ("big5", b"\xa4\x40", b"\xc6\x7e"),
+    ("shift_jis", b"\x88\x9f", b"\x98\x72"),
+)
+
+
+def _is_common_han(ch: str) -> bool:
+    """True for an ideograph among the common ones of GB2312, Big5 or JIS X 0208."""
+    for codec, first, last in _COMMON_HAN_SETS:
+        try:
+            encoded = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if first <= encoded <= last:
+            return True
+    return False
+
+
 def _script(ch: str) -> str:
     """The script family of a letter, from its Unicode name (``LATIN``, ``GREEK``, ``HAN``…)."""
+    if ch < "\u0250":  # ª and º are named MASCULINE/FEMININE ORDINAL INDICATOR, not LATIN
+        return "LATIN"
     first = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
     return _SCRIPT_FAMILY.get(first, first)
 
 
 def _words(text: str) -> list[str]:
-    """Maximal runs of letters (marks stay with their letter)."""
-    return re.findall(r"[^\W\d_]+", text)
+    """Maximal runs of letters, combining marks and non-ASCII digits."""
+    words: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch)[0] in "LM" or (not ch.isascii() and ch.isdigit()):
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
 
 
 def _is_clean(text: str) -> bool:
@@ -126,13 +179,18 @@ def _is_clean(text: str) -> bool:
     and every word keeps to one script family."""
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat[0] in "LMN" or ch in _PLAIN_PUNCTUATION:
+        if _is_rare(ch):
+            return False
+        if cat[0] in "LMN" or ch in _PLAIN_PUNCTUATION or ch in _ALLOWED_CONTROLS:
             continue
         if cat == "So" and ord(ch) >= 0x2600:  # emoji and pictographs, not ©®°-style signs
             continue
         return False
+    words = _words(text)
+    if any(unicodedata.category(w[0]).startswith("M") for w in words):
+        return False  # a combining mark with no letter to sit on
     return all(len({_script(c) for c in w if not unicodedata.category(c).startswith("M")}) <= 1
-               for w in _words(text))
+               for w in words)
 
 
 def _mixes_latin_and_han(text: str) -> bool:
@@ -140,7 +198,7 @@ def _mixes_latin_and_han(text: str) -> bool:
 
 
 def _gb2312_level(ch: str) -> int:
-    """1 or 2 for GB2312 level-1/level-2 hanzi, 0 for anything else."""
+    """1 or 2 for GB2312 level-1/level-2 hanzi, 3 for kana, 0 for anything else."""
     try:
         lead = ch.encode("gb2312")[0]
     except UnicodeEncodeError:
@@ -151,6 +209,8 @@ def _gb2312_level(ch: str) -> int:
         return 1
     if 0xD8 <= lead <= 0xF7:
         return 2
+    if lead in (0xA4, 0xA5):  # hiragana and katakana rows (Japanese names)
+        return 3
     return 0
 
 
@@ -168,6 +228,16 @@ def _which_single_byte(text: str) -> str:
     if any(ord(c) in _CP1252_TO_C1 for c in text):
         return "Windows-1252"
     return "Latin-1 or Windows-1252"
+
+
+def _utf8_reading(text: str) -> str | None:
+    raw = _latin1_bytes(text)
+    if raw is None or raw.isascii():
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _utf8_as_latin1(text: str) -> ValueProblem | None:
@@ -209,10 +279,18 @@ def _utf8_as_gbk(text: str) -> ValueProblem | None:
         return None
     if repaired == text or not _is_clean(repaired):
         return None
-    looks_wrong = _mixes_latin_and_han(text) or any(
-        not c.isascii() and _gb2312_level(c) != 1 for c in text
+    if not all(_is_common_han(c) for c in repaired if _script(c) == "CJK"):
+        return None
+    if _mixes_latin_and_han(text):  # Jos茅: a Latin word with an ideograph inside
+        return ValueProblem("mojibake", "looks like UTF-8 read as GBK", repaired)
+    # Otherwise the input reads as CJK.  It must hold a character that is common in no
+    # national set (real names are written with common ones), and the repair must be more
+    # than one lone letter (one rare ideograph re-decodes to a random letter by chance).
+    rare = any(
+        not c.isascii() and not _is_common_han(c) and _gb2312_level(c) != 3 for c in text
     )
-    if not looks_wrong:
+    # (an emoji is four UTF-8 bytes, two ideographs: no lone coincidence either)
+    if not rare or sum(1 + (ord(c) > 0xFFFF) for c in repaired if not c.isspace()) < 2:
         return None
     return ValueProblem("mojibake", "looks like UTF-8 read as GBK", repaired)
 
@@ -224,8 +302,8 @@ _HIGH_RUN: Final = re.compile(r"[\u00a0-\u00ff]+")
 def _gbk_as_latin1(text: str) -> ValueProblem | None:
     """``ÕÅÎ°`` -> 张伟."""
     runs = list(_HIGH_RUN.finditer(text))
-    if not runs:
-        return None
+    if not runs or _utf8_reading(text) is not None:
+        return None  # bytes that are valid UTF-8 are far likelier UTF-8 (Â¢ is ¢, not 垄)
     if any(0x80 <= ord(c) <= 0x9F or ord(c) in _CP1252_TO_C1 for c in text):
         return None  # GB2312 bytes are all >= 0xA1
     pieces: list[str] = []
@@ -242,14 +320,22 @@ def _gbk_as_latin1(text: str) -> ValueProblem | None:
         except UnicodeDecodeError:
             return None
         run_levels = {_gb2312_level(c) for c in hanzi}
-        if 0 in run_levels:
-            return None
+        if 0 in run_levels or run_levels == {3}:
+            return None  # not CJK, or kana alone (too weak a sign by itself)
         levels |= run_levels
         pieces += [text[end:start], hanzi]
         end = stop
     pieces.append(text[end:])
     repaired = "".join(pieces)
-    certain = levels == {1}
+    certain = levels <= {1, 3}
+    hanzi_count = len(text) - len(repaired)  # each hanzi replaced two characters
+    if all(run.group().isalpha() for run in runs) and (
+        not certain or hanzi_count < 2 or re.search("[A-Za-z]", text)
+    ):
+        # accented letters only (no °±²…¿ symbols) could be Latin words: believe they are
+        # Chinese only in a value with no plain Latin letters at all, when they spell two
+        # or more common hanzi
+        return None
     return ValueProblem(
         "mojibake",
         f"looks like GBK read as {_which_single_byte(text)}",
@@ -603,7 +689,7 @@ def check_image(data: bytes) -> ValueProblem | None:
     sub-blocks are walked, 255 bytes a step).  Never raises.
 
     >>> check_image(b"<html><body>Not found</body></html>")
-    ValueProblem(kind='bad-image', message="not an image: the data starts with b'<html><body>Not f'", suggestion=None)
+    ValueProblem(kind='bad-image', message="not an image: the data starts with b'<html><body>Not '", suggestion=None)
     """  # noqa: E501
     if not data:
         return _bad("image data is empty")

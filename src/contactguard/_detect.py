@@ -1,0 +1,110 @@
+"""Value-level corruption detection over a whole snapshot.
+
+The reader reports damage to the *structure* of a file; this stage looks inside values:
+mojibake, U+FFFD, control characters and NUL, pictures that are truncated or not pictures,
+phone numbers that cannot be valid, malformed emails, impossible dates, cards with nothing
+that identifies a person, and UIDs used twice.  Which properties get which check is data
+(:data:`TEXT_CHECKED`); each finding's severity comes from :data:`~contactguard.KINDS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Final
+
+from ._corruption import check_image, check_text, decode_base64
+from ._findings import Finding
+from ._model import Contact, Snapshot
+from ._normalize import date_problem, email_problem, normalize_phone
+from ._read._property import BINARY_PROPERTIES
+
+__all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "detect"]
+
+#: Properties whose text is checked for mojibake and stray characters.
+TEXT_CHECKED: Final = frozenset({
+    "FN", "N", "NICKNAME", "ORG", "TITLE", "ROLE", "NOTE", "ADR", "LABEL", "CATEGORIES",
+    "X-PHONETIC-FIRST-NAME", "X-PHONETIC-LAST-NAME", "X-ABRELATEDNAMES",
+})
+#: A card with none of these identifies nobody.
+IDENTIFYING_PROPERTIES: Final = frozenset({
+    "FN", "N", "TEL", "EMAIL", "ORG", "NICKNAME", "ADR", "URL", "IMPP", "X-CSV-FIELD",
+})
+_DATE_PROPERTIES: Final = frozenset({"BDAY", "ANNIVERSARY"})
+
+
+def _contact_findings(index: int, contact: Contact, region: str | None) -> Iterator[Finding]:
+    where = {"source": contact.source, "contact": index}
+    has_identity = False
+    for pos, prop in enumerate(contact.properties):
+        name = prop.name
+        line = contact.line_of(pos)
+        if name in IDENTIFYING_PROPERTIES and prop.value.strip(" ;,"):
+            has_identity = True
+        if name in TEXT_CHECKED:
+            for problem in check_text(prop.text):
+                yield Finding.of(problem.kind, f"{name}: {problem.message}", line=line,
+                                 property=name, suggestion=problem.suggestion, **where)
+        elif name == "TEL":
+            raw = prop.text.strip()
+            if raw:
+                phone = normalize_phone(raw, region=region)
+                if not phone.valid:
+                    yield Finding.of("invalid-phone", f"TEL: {phone.reason or 'not valid'}",
+                                     line=line, property=name, **where)
+        elif name == "EMAIL":
+            raw = prop.text.strip()
+            problem_text = email_problem(raw) if raw else None
+            if problem_text:
+                yield Finding.of("invalid-email", f"EMAIL: {problem_text}", line=line,
+                                 property=name, **where)
+        elif name in _DATE_PROPERTIES:
+            raw = prop.text.strip()
+            problem_text = date_problem(raw) if raw else None
+            if problem_text:
+                yield Finding.of("invalid-date", f"{name}: {problem_text}", line=line,
+                                 property=name, **where)
+        elif name in BINARY_PROPERTIES and prop.is_binary:
+            data, _ = decode_base64(prop.value)
+            if data is None:
+                continue  # the reader already reported bad-base64 with its line
+            image_problem = check_image(data) if name in {"PHOTO", "LOGO"} else None
+            if image_problem is not None:
+                yield Finding.of("bad-image", f"{name}: {image_problem.message}", line=line,
+                                 property=name, **where)
+    if not has_identity:
+        yield Finding.of("empty-card", "card has no name, number, email or organization",
+                         line=contact.line, **where)
+
+
+def detect(snapshot: Snapshot, *, region: str | None = None) -> tuple[Finding, ...]:
+    """Every value-level finding in ``snapshot``, in contact order.
+
+    ``region`` reads national phone numbers (default: the snapshot's, else inferred from
+    its internationally written numbers).
+    """
+    from ._fingerprint import region_for  # noqa: PLC0415 - same stage, avoids a cycle
+
+    region = region if region is not None else region_for(snapshot)
+    out: list[Finding] = []
+    uids: dict[str, list[int]] = defaultdict(list)
+    for index, contact in enumerate(snapshot):
+        out.extend(_contact_findings(index, contact, region))
+        uid = contact.uid
+        if uid:
+            uids[uid].append(index)
+    for uid, indexes in uids.items():
+        if len(indexes) > 1:
+            first = snapshot[indexes[0]]
+            for other in indexes[1:]:
+                c = snapshot[other]
+                out.append(Finding.of(
+                    "duplicate-uid", f"UID {uid[:40]!r} is also used by the card at line "
+                    f"{first.line}", line=c.line, source=c.source, contact=other,
+                    property="UID"))
+    return tuple(out)
+
+
+def check(snapshot: Snapshot, *, region: str | None = None) -> Snapshot:
+    """``snapshot`` with the value-level findings of :func:`detect` added."""
+    return snapshot.with_findings(detect(snapshot, region=region))

@@ -1,0 +1,291 @@
+"""Identity matching: which contact of one snapshot is which contact of another.
+
+Theory of operation
+-------------------
+A restore crosses vendors, regenerates UIDs, reformats numbers and reorders cards, so no
+single key identifies a person.  Matching runs in stages, each on what the previous ones
+left unmatched, cheapest and surest first:
+
+1. **uid** – both cards carry the same UID and their data does not contradict it;
+2. **identical** – equal fingerprints (same user data, any formatting);
+3. **key** / **fuzzy** – candidates from blocking indexes (normalized phone numbers,
+   emails, phone numbers with one digit masked, and name keys: sorted tokens, pinyin,
+   initials) are scored by weighing evidence (shared phone or email, name similarity with
+   ``rapidfuzz``, birthday, organization, one-digit phone differences, contradictions).
+   Blocks larger than ``max_block`` are skipped as unspecific, so the number of scored
+   pairs grows linearly with the input.  Pairs at or above ``min_evidence`` are then
+   assigned one-to-one, best first (greedy maximum-weight matching, deterministic ties).
+
+Every :class:`Match` carries its stage, a confidence and the reasons, in words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import token_sort_ratio
+
+from ._fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
+from ._model import Contact
+from ._normalize import name_keys, normalize_name, romanize
+
+__all__ = ["MIN_EVIDENCE", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
+           "profile", "score"]
+
+#: Evidence weights (log-odds-like points).  Rules as data so they can be tuned and
+#: documented in one place.
+WEIGHTS: Final = {
+    "phone": 3.0, "phone-extra": 0.5, "email": 3.0, "phone-near": 1.5,
+    "name-exact": 2.5, "name-close": 1.5, "name-romanized": 1.5, "name-far": -2.0,
+    "bday-same": 1.0, "bday-differs": -1.5, "org-same": 0.5,
+    "phones-disjoint": -1.0, "emails-disjoint": -0.5,
+}
+MIN_EVIDENCE: Final = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A pairing of ``before[before]`` with ``after[after]``."""
+
+    before: int
+    after: int
+    confidence: float
+    stage: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What matching needs of one contact, computed once."""
+
+    fingerprint: Fingerprint
+    fields: tuple[tuple[str, str], ...]
+    uid: str | None
+    phones: frozenset[str]
+    emails: frozenset[str]
+    name: str
+    romanized: str
+    keys: frozenset[str]
+    bday: str
+    org: str
+
+
+for _cls in (Match, Profile):
+    _cls.__module__ = "contactguard"
+
+
+def profile(contact: Contact, *, region: str | None = None,
+            fields: tuple[tuple[str, str], ...] | None = None) -> Profile:
+    """Precompute a contact's matching features (``fields`` when already computed)."""
+    if fields is None:
+        fields = canonical_fields(contact, region=region)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for prop, value in fields:
+        by_name[prop].append(value)
+    family, given = "", ""
+    if by_name.get("N"):
+        family, given, *_ = (*by_name["N"][0].split("\x1f"), "", "")
+    formatted = (by_name.get("FN") or [""])[0]
+    name = normalize_name(formatted or f"{given} {family}")
+    return Profile(
+        fingerprint=fingerprint_of_fields(fields),
+        fields=fields,
+        uid=contact.uid,
+        phones=frozenset(by_name.get("TEL", ())),
+        emails=frozenset(by_name.get("EMAIL", ())),
+        name=name,
+        romanized=romanize(name) if name else "",
+        keys=name_keys(family=family, given=given, formatted=formatted),
+        bday=(by_name.get("BDAY") or [""])[0],
+        org=(by_name.get("ORG") or [""])[0].casefold(),
+    )
+
+
+class Side:
+    """One side of a match: contacts with their canonical fields and fingerprints computed
+    up front, and full :class:`Profile` s only on demand (most contacts of a restore are
+    matched by fingerprint and never need names romanized)."""
+
+    __slots__ = ("_profiles", "contacts", "fields", "fingerprints", "region")
+
+    def __init__(self, contacts: Sequence[Contact], region: str | None) -> None:
+        self.contacts = contacts
+        self.region = region
+        self.fields = [canonical_fields(c, region=region) for c in contacts]
+        self.fingerprints = [fingerprint_of_fields(f) for f in self.fields]
+        self._profiles: dict[int, Profile] = {}
+
+    def __len__(self) -> int:
+        return len(self.contacts)
+
+    def profile(self, i: int) -> Profile:
+        p = self._profiles.get(i)
+        if p is None:
+            p = self._profiles[i] = profile(self.contacts[i], region=self.region,
+                                             fields=self.fields[i])
+        return p
+
+
+def _digits(phone: str) -> str:
+    return phone.split(";", 1)[0].lstrip("+")
+
+
+def _near_phone(a: frozenset[str], b: frozenset[str]) -> tuple[str, str] | None:
+    for x in a:
+        dx = _digits(x)
+        for y in b:
+            dy = _digits(y)
+            if abs(len(dx) - len(dy)) <= 1 and Levenshtein.distance(dx, dy, score_cutoff=1) <= 1:
+                return x, y
+    return None
+
+
+def score(a: Profile, b: Profile) -> tuple[float, tuple[str, ...]]:
+    """Evidence that ``a`` and ``b`` are the same person, and the reasons in words."""
+    total = 0.0
+    reasons: list[str] = []
+    shared_phones = a.phones & b.phones
+    if shared_phones:
+        total += WEIGHTS["phone"] + WEIGHTS["phone-extra"] * (len(shared_phones) - 1)
+        reasons.append(f"{len(shared_phones)} phone number(s) in common")
+    shared_emails = a.emails & b.emails
+    if shared_emails:
+        total += WEIGHTS["email"]
+        reasons.append(f"{len(shared_emails)} email address(es) in common")
+    if a.phones and b.phones and not shared_phones:
+        near = _near_phone(a.phones - b.phones, b.phones - a.phones)
+        if near is not None:
+            total += WEIGHTS["phone-near"]
+            reasons.append("a phone number differs in one digit")
+        else:
+            total += WEIGHTS["phones-disjoint"]
+            reasons.append("no phone number in common")
+    if a.emails and b.emails and not shared_emails:
+        total += WEIGHTS["emails-disjoint"]
+        reasons.append("no email address in common")
+    if a.name and b.name:
+        if a.name == b.name:
+            total += WEIGHTS["name-exact"]
+            reasons.append("same name")
+        else:
+            ratio = token_sort_ratio(a.name, b.name) / 100.0
+            if ratio >= 0.85:
+                total += WEIGHTS["name-close"]
+                reasons.append(f"similar names ({ratio:.2f})")
+            elif a.romanized and a.romanized == b.romanized:
+                total += WEIGHTS["name-romanized"]
+                reasons.append("names agree when romanized")
+            elif ratio < 0.5 and not (a.keys & b.keys):
+                total += WEIGHTS["name-far"]
+                reasons.append(f"different names ({ratio:.2f})")
+    if a.bday and b.bday:
+        if a.bday == b.bday:
+            total += WEIGHTS["bday-same"]
+            reasons.append("same birthday")
+        else:
+            total += WEIGHTS["bday-differs"]
+            reasons.append("different birthdays")
+    if a.org and a.org == b.org:
+        total += WEIGHTS["org-same"]
+        reasons.append("same organization")
+    return total, tuple(reasons)
+
+
+def confidence(total: float) -> float:
+    """Evidence points to a 0–1 confidence (monotone; 2.5 points ≈ 0.63)."""
+    return round(max(0.0, 1.0 - math.exp(-max(total, 0.0) / 2.5)), 3)
+
+
+def _one_digit_masks(phone: str) -> Iterable[str]:
+    digits = _digits(phone)
+    for i in range(max(0, len(digits) - 8), len(digits)):
+        yield f"~{digits[:i]}*{digits[i + 1:]}"
+
+
+def _block_keys(p: Profile) -> set[str]:
+    keys: set[str] = set(p.phones) | {f"@{e}" for e in p.emails} | set(p.keys)
+    for phone in p.phones:
+        keys.update(_one_digit_masks(phone))
+    return keys
+
+
+def match(before: Sequence[Contact] | Side, after: Sequence[Contact] | Side, *,
+          region: str | None = None, min_evidence: float = MIN_EVIDENCE,
+          max_block: int = 64) -> tuple[Match, ...]:
+    """One-to-one matches between two contact lists, in ``before`` order.
+
+    ``region`` reads national phone numbers on both sides (give the same one for both).
+    """
+    sb = before if isinstance(before, Side) else Side(before, region)
+    sa = after if isinstance(after, Side) else Side(after, region)
+    matches: dict[int, Match] = {}
+    taken: set[int] = set()
+
+    by_uid: dict[str, list[int]] = defaultdict(list)
+    for j, c in enumerate(sa.contacts):
+        uid = c.uid
+        if uid:
+            by_uid[uid].append(j)
+    if by_uid:
+        for i, c in enumerate(sb.contacts):
+            uid = c.uid
+            if not uid or uid not in by_uid:
+                continue
+            for j in by_uid[uid]:
+                if j in taken:
+                    continue
+                same = sb.fingerprints[i] == sa.fingerprints[j]
+                total, reasons = (0.0, ()) if same else score(sb.profile(i), sa.profile(j))
+                if same or total >= 0:
+                    matches[i] = Match(i, j, 1.0, "uid", ("same UID", *reasons))
+                    taken.add(j)
+                    break
+
+    by_fp: dict[str, list[int]] = defaultdict(list)
+    for j, fp in enumerate(sa.fingerprints):
+        if j not in taken:
+            by_fp[fp].append(j)
+    for i, fp in enumerate(sb.fingerprints):
+        if i in matches:
+            continue
+        bucket = by_fp.get(fp)
+        if bucket:
+            j = bucket.pop()
+            matches[i] = Match(i, j, 1.0, "identical", ("identical user data",))
+            taken.add(j)
+
+    left_b = [i for i in range(len(sb)) if i not in matches]
+    left_a = [j for j in range(len(sa)) if j not in taken]
+    index: dict[str, list[int]] = defaultdict(list)
+    for j in left_a:
+        for key in _block_keys(sa.profile(j)):
+            index[key].append(j)
+    candidates: list[tuple[float, int, int, tuple[str, ...]]] = []
+    for i in left_b:
+        pi = sb.profile(i)
+        seen: set[int] = set()
+        for key in _block_keys(pi):
+            block = index.get(key)
+            if not block or len(block) > max_block:
+                continue
+            for j in block:
+                if j in seen:
+                    continue
+                seen.add(j)
+                total, reasons = score(pi, sa.profile(j))
+                if total >= min_evidence:
+                    candidates.append((-total, i, j, reasons))
+    candidates.sort()
+    for neg_total, i, j, reasons in candidates:
+        if i in matches or j in taken:
+            continue
+        pi, pj = sb.profile(i), sa.profile(j)
+        strong = bool(pi.phones & pj.phones or pi.emails & pj.emails)
+        matches[i] = Match(i, j, confidence(-neg_total), "key" if strong else "fuzzy", reasons)
+        taken.add(j)
+    return tuple(matches[i] for i in sorted(matches))
