@@ -1,0 +1,300 @@
+"""Verification: a snapshot against its manifest, and a restore against its backup.
+
+Both answer, for every contact of the reference (the manifest, or the backup), one
+:class:`Verdict`: ``intact``, ``changed`` (restored with losses or edits, and which
+fields), or ``missing``; contacts only in the checked snapshot are ``added``.
+
+Manifest verification pairs contacts by UID, then by whole-contact digest, then by the
+leave-one-field-out digests the manifest keeps: a restored contact whose digest *without
+its phones* equals a recorded contact's digest without its phones is that contact with
+its phones changed; a restored contact whose whole digest equals a recorded
+leave-out-photo digest is that contact with its photo lost.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from ._detect import detect
+from ._diff import Diff, FieldChange, diff
+from ._errors import ManifestError
+from ._findings import Finding, Severity
+from ._fingerprint import CANONICAL_VERSION, canonical_fields
+from ._manifest import ContactDigests, Manifest, ManifestEntry, contact_digests
+from ._model import Snapshot
+
+__all__ = ["ManifestReport", "RestoreReport", "Verdict", "verify", "verify_restore"]
+
+#: One representative property per field group, for changes known only by group.
+_GROUP_PROPERTY: Final = {"name": "FN", "phone": "TEL", "email": "EMAIL", "photo": "PHOTO",
+                          "address": "ADR", "date": "BDAY", "organization": "ORG",
+                          "note": "NOTE", "url": "URL", "im": "IMPP", "category": "CATEGORIES",
+                          "related": "RELATED", "other": "X-OTHER"}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What became of one contact.
+
+    ``status`` is ``intact``, ``changed``, ``missing`` or ``added``; ``reference`` indexes
+    the backup or manifest, ``checked`` the snapshot that was checked; ``label`` names the
+    contact without personal data (UID, else position and line).
+    """
+
+    status: str
+    reference: int | None
+    checked: int | None
+    label: str
+    changes: tuple[FieldChange, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def detail(self) -> str:
+        """``"1 phone changed, 1 photo lost"`` (empty when nothing changed)."""
+        counts = Counter((c.field, c.kind) for c in self.changes)
+        return ", ".join(f"{n} {field} {kind}" for (field, kind), n in sorted(counts.items()))
+
+
+def _summary(verdicts: Sequence[Verdict], problems: Sequence[Finding] = ()) -> str:
+    counts = Counter(v.status for v in verdicts)
+    reference = counts["intact"] + counts["changed"] + counts["missing"]
+    lost: Counter[str] = Counter()
+    for v in verdicts:
+        if v.status == "changed":
+            for c in v.changes:
+                lost[f"{c.field} {c.kind}"] += 1
+    ok = not counts["missing"] and not counts["changed"] and not any(
+        f.severity is Severity.ERROR for f in problems)
+    head = "OK" if ok else "PROBLEMS"
+    parts = [f"{counts['intact']:,} of {reference:,} contacts intact",
+             f"{counts['missing']:,} missing", f"{counts['changed']:,} changed"]
+    if lost:
+        parts[-1] += " (" + ", ".join(f"{n} {k}" for k, n in sorted(lost.items())) + ")"
+    parts.append(f"{counts['added']:,} added")
+    if problems:
+        errors = sum(f.severity is Severity.ERROR for f in problems)
+        parts.append(f"{len(problems):,} findings ({errors:,} errors)")
+    return f"{head}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestReport:
+    """The result of :func:`verify`: a snapshot checked against a manifest."""
+
+    manifest: Manifest
+    snapshot: Snapshot
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def missing(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "missing")
+
+    @property
+    def added(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "added")
+
+    @property
+    def changed(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "changed")
+
+    @property
+    def unchanged(self) -> int:
+        return sum(v.status == "intact" for v in self.verdicts)
+
+    @property
+    def ok(self) -> bool:
+        """True when every recorded contact is there with unchanged data (contacts added
+        since are not a loss; see :attr:`identical`)."""
+        return not any(v.status in {"missing", "changed"} for v in self.verdicts)
+
+    @property
+    def identical(self) -> bool:
+        """True when the snapshot holds exactly the recorded contacts, nothing more."""
+        return all(v.status == "intact" for v in self.verdicts)
+
+    def summary(self) -> str:
+        return _summary(self.verdicts)
+
+    def __repr__(self) -> str:
+        return f"<ManifestReport {self.summary()}>"
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    """The result of :func:`verify_restore`: a restore checked against its backup."""
+
+    diff: Diff
+    findings: tuple[Finding, ...]
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def missing(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "missing")
+
+    @property
+    def changed(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "changed")
+
+    @property
+    def ok(self) -> bool:
+        """No backup contact missing or changed, and no error-level finding in the
+        restored file (reading or values)."""
+        return self.diff.ok and not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def summary(self) -> str:
+        return _summary(self.verdicts, self.findings)
+
+    def __repr__(self) -> str:
+        return f"<RestoreReport {self.summary()}>"
+
+
+for _cls in (Verdict, ManifestReport, RestoreReport):
+    _cls.__module__ = "contactguard"
+
+
+def _label(snapshot: Snapshot, index: int) -> str:
+    contact = snapshot[index]
+    uid = contact.uid
+    if uid and "@" not in uid and len(uid) <= 64:
+        return f"UID {uid}"
+    where = f", line {contact.line}" if contact.line is not None else ""
+    return f"contact #{index + 1}{where}"
+
+
+def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None = None
+                   ) -> RestoreReport:
+    """Check that every contact of ``backup`` came back in ``restored``, with every value.
+
+    A diff (see :func:`contactguard.diff`) plus the reading and value findings of the
+    restored side.
+    """
+    d = diff(backup, restored, region=region)
+    by_before = {m.before: m for m in d.matches}
+    changed = {id(ch.before): ch for ch in d.changed}
+    verdicts: list[Verdict] = []
+    for i, contact in enumerate(backup):
+        m = by_before.get(i)
+        if m is None:
+            verdicts.append(Verdict("missing", i, None, _label(backup, i)))
+            continue
+        ch = changed.get(id(contact))
+        if ch is None:
+            verdicts.append(Verdict("intact", i, m.after, _label(backup, i), (), m.reasons))
+        else:
+            verdicts.append(Verdict("changed", i, m.after, _label(backup, i), ch.changes,
+                                    m.reasons))
+    matched_after = {m.after for m in d.matches}
+    verdicts.extend(Verdict("added", None, j, _label(restored, j))
+                    for j in range(len(restored)) if j not in matched_after)
+    findings = restored.findings + detect(restored, region=d.region)
+    return RestoreReport(d, findings, tuple(verdicts))
+
+
+def _group_changes(entry: ManifestEntry, group: str, now: dict[str, int], how: str
+                   ) -> tuple[FieldChange, ...]:
+    prop = _GROUP_PROPERTY.get(group, "X-OTHER")
+    before, after = entry.counts.get(group, 0), now.get(group, 0)
+    if how == "lost" or after == 0:
+        return tuple(FieldChange("lost", prop) for _ in range(max(before, 1)))
+    if how == "added" or before == 0:
+        return tuple(FieldChange("added", prop) for _ in range(max(after, 1)))
+    out = [FieldChange("changed", prop)]
+    out += [FieldChange("lost", prop)] * max(0, before - after)
+    out += [FieldChange("added", prop)] * max(0, after - before)
+    return tuple(out)
+
+
+def verify(snapshot: Snapshot, manifest: Manifest, *, key: bytes | str | None = None
+           ) -> ManifestReport:
+    """Check ``snapshot`` against ``manifest``: which recorded contacts are missing, which
+    changed (and which kind of field), which are new.  A keyed manifest needs its ``key``.
+    """
+    if manifest.canonical != CANONICAL_VERSION:
+        raise ManifestError(f"manifest uses canonical form {manifest.canonical!r}; this "
+                            f"version of contactguard computes {CANONICAL_VERSION!r}")
+    sealer = manifest.sealer(key)
+    region = manifest.region
+    fields = [canonical_fields(c, region=region) for c in snapshot]
+    digests = [contact_digests(f, sealer) for f in fields]
+    verdicts: dict[int, Verdict] = {}
+    taken: set[int] = set()
+    entries = manifest.entries
+
+    by_uid: dict[str, list[int]] = defaultdict(list)
+    for j, c in enumerate(snapshot):
+        if c.uid:
+            by_uid[c.uid].append(j)
+    by_digest: dict[str, list[int]] = defaultdict(list)
+    for j, d in enumerate(digests):
+        by_digest[d.digest].append(j)
+
+    def pair(i: int, j: int, changes: tuple[FieldChange, ...], reason: str) -> None:
+        status = "changed" if changes else "intact"
+        verdicts[i] = Verdict(status, i, j, entries[i].label, changes, (reason,))
+        taken.add(j)
+
+    for i, e in enumerate(entries):  # 1. UID, when the manifest recorded one
+        for j in by_uid.get(e.uid or "", ()):
+            if j not in taken:
+                same = digests[j].digest == e.digest
+                changes = () if same else _changes_by_partials(e, digests[j])
+                pair(i, j, changes, "same UID")
+                break
+    for i, e in enumerate(entries):  # 2. identical digest
+        if i in verdicts:
+            continue
+        for j in by_digest.get(e.digest, ()):
+            if j not in taken:
+                pair(i, j, (), "identical user data")
+                break
+    # 3. leave-one-field-out: (group, digest-without-group) on both sides
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j, d in enumerate(digests):
+        if j in taken:
+            continue
+        index["*", d.digest].append(j)
+        for g, pd in d.partial.items():
+            index[g, pd].append(j)
+    for i, e in enumerate(entries):
+        if i in verdicts:
+            continue
+        found = None
+        for g, pd in sorted(e.partial.items()):
+            for how, key_ in (("changed", (g, pd)), ("lost", ("*", pd))):
+                js = [j for j in index.get(key_, ()) if j not in taken]
+                if js:
+                    found = (js[0], g, how)
+                    break
+            if found:
+                break
+        if found is None:  # a field added: the new contact minus it equals the old one
+            for j in (j for j in range(len(digests)) if j not in taken):
+                g = next((g for g, pd in digests[j].partial.items() if pd == e.digest), None)
+                if g is not None:
+                    found = (j, g, "added")
+                    break
+        if found is not None:
+            j, g, how = found
+            pair(i, j, _group_changes(e, g, digests[j].counts, how),
+                 f"same contact apart from its {g}")
+    out = [verdicts.get(i) or Verdict("missing", i, None, e.label)
+           for i, e in enumerate(entries)]
+    out.extend(Verdict("added", None, j, _label(snapshot, j))
+               for j in range(len(snapshot)) if j not in taken)
+    return ManifestReport(manifest, snapshot, tuple(out))
+
+
+def _changes_by_partials(e: ManifestEntry, d: ContactDigests) -> tuple[FieldChange, ...]:
+    """What changed in a contact paired by UID, as far as the digests can tell."""
+    for g, pd in e.partial.items():
+        if d.partial.get(g) == pd:
+            return _group_changes(e, g, d.counts, "changed")
+        if d.digest == pd:
+            return _group_changes(e, g, d.counts, "lost")
+    groups = set(e.counts) | set(d.counts)
+    return tuple(FieldChange("changed", _GROUP_PROPERTY.get(g, "X-OTHER"))
+                 for g in sorted(groups) if e.counts.get(g) != d.counts.get(g)) or (
+        FieldChange("changed", "X-OTHER"),)
