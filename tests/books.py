@@ -202,14 +202,18 @@ def android_card(p: Person, *, uid: str | None = None, style: int = 0) -> str:
         lines.extend(" " + b64[i:i + 72] for i in range(70, len(b64), 72))
         lines.append("")
     if uid:
-        lines.append(f"X-ANDROID-UID:{uid}")
+        lines.append(f"UID:{uid}")
     lines.append("END:VCARD")
     return "\r\n".join(lines) + "\r\n"
 
 
-def android_export(people: list[Person], *, seed: int = 2) -> str:
+def android_export(people: list[Person], *, seed: int = 2, uids: bool = False) -> str:
+    """Android re-export; with ``uids`` every card gets a new random UID (as a restore
+    onto another phone regenerates them)."""
     rnd = random.Random(seed)
-    return "".join(android_card(p, style=rnd.randrange(4)) for p in people)
+    return "".join(android_card(p, style=rnd.randrange(4),
+                                uid=f"{rnd.getrandbits(64):016x}" if uids else None)
+                   for p in people)
 
 
 def change_one_digit(p: Person, rnd: random.Random) -> Person:

@@ -7,6 +7,7 @@ folder, archive or file object into bytes and hands each member to the same code
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Final, NamedTuple, overload
@@ -193,9 +194,12 @@ for _cls in (Contact, Snapshot, SourceInfo, FileInfo, StructuredName):
     _cls.__module__ = "contactguard"
 
 
+_UNFOLD: Final = re.compile(r"(?:\r\n|\r|\n)[ \t]")
+
+
 def _sniff(text: str, name: str) -> str:
     head = text[:65536]
-    if "begin:vcard" in head.lower():
+    if "begin:vcard" in _UNFOLD.sub("", head).lower():  # even a folded BEGIN line
         return "vcard"
     if looks_like_contacts_csv(head) or name.lower().endswith(".csv"):
         return "csv"
@@ -277,7 +281,8 @@ def loads(data: str | bytes, *, format: str | None = None,  # noqa: A002 - the A
     if bytes(data[:4]) == b"PK\x03\x04":
         import io  # noqa: PLC0415
 
-        _, members = iter_members(io.BytesIO(bytes(data)), limits or Limits(), findings)
+        _, members = iter_members(io.BytesIO(bytes(data)), limits or Limits(), findings,
+                                  name=source)
     return _build(source, members, format, encoding, default_region, strict, findings)
 
 

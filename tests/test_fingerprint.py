@@ -1,0 +1,159 @@
+"""Fingerprints: invariant under harmless rewrites, sensitive to any user edit."""
+
+from __future__ import annotations
+
+import quopri
+import random
+
+import books
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import contactguard as cg
+from contactguard._fingerprint import canonical_fields, merkle_root, phone_key
+from contactguard._normalize import normalize_phone
+
+_people = st.integers(0, 10_000).map(lambda seed: books.make_people(1, seed=seed,
+                                                                    photo_share=0.3)[0])
+_settings = settings(max_examples=80, deadline=None)
+
+
+def _fp(text: str, region: str | None = "CN") -> str:
+    snap = cg.loads(text)
+    assert len(snap) == 1, snap.findings
+    return cg.fingerprint(snap[0], region=region)
+
+
+def _lines(card: str) -> list[str]:
+    return card.rstrip("\r\n").split("\r\n")
+
+
+@_settings
+@given(_people, st.randoms(use_true_random=False))
+def test_invariant_under_property_order(p: books.Person, rnd: random.Random) -> None:
+    lines = _lines(books.ios_card(p))
+    # keep BEGIN/VERSION first and END last; unfolded lines only are shuffled as units
+    body = "\r\n".join(lines[2:-1]).replace("\r\n ", "\x00").split("\r\n")
+    rnd.shuffle(body)
+    shuffled = "\r\n".join([*lines[:2], *body, lines[-1]]).replace("\x00", "\r\n ") + "\r\n"
+    assert _fp(shuffled) == _fp(books.ios_card(p))
+
+
+@_settings
+@given(_people, st.sampled_from(["\n", "\r", "\r\n"]), st.integers(5, 70))
+def test_invariant_under_line_ends_and_folding(p: books.Person, eol: str, width: int) -> None:
+    original = books.ios_card(p)
+    folded: list[str] = []
+    for line in original.replace("\r\n ", "").rstrip("\r\n").split("\r\n"):
+        chunks = [line[i:i + width] for i in range(0, len(line), width)] or [""]
+        folded.append(chunks[0] + "".join(eol + " " + c for c in chunks[1:]))
+    assert _fp(eol.join(folded) + eol) == _fp(original)
+
+
+@_settings
+@given(_people, st.integers(0, 3))
+def test_invariant_under_version_encoding_and_phone_format(p: books.Person,
+                                                            style: int) -> None:
+    assert _fp(books.android_card(p, style=style)) == _fp(books.ios_card(p))
+
+
+@_settings
+@given(_people)
+def test_invariant_under_quoted_printable(p: books.Person) -> None:
+    card = books.ios_card(p)
+    fn = f"FN:{p.formatted}"
+    qp = quopri.encodestring(p.formatted.encode()).decode().replace("=\n", "=\r\n")
+    rewritten = card.replace(fn, f"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp}")
+    assert _fp(rewritten) == _fp(card)
+
+
+@_settings
+@given(_people, st.text(alphabet="0123456789TZ:-", min_size=1, max_size=20))
+def test_invariant_under_volatile_fields(p: books.Person, stamp: str) -> None:
+    card = books.ios_card(p, uid="one")
+    changed = books.ios_card(p, uid="two").replace(
+        "PRODID:-//Apple Inc.//iPhone OS 17.4//EN", "PRODID:-//Other//EN\r\nREV:" + stamp
+        + "\r\nX-ABUID:1234\r\nX-IRMC-LUID:77")
+    assert _fp(changed) == _fp(card)
+
+
+def _user_lines(card: str) -> list[int]:
+    out = []
+    for i, line in enumerate(_lines(card)):
+        name = line.split(":", 1)[0].split(";")[0].split(".")[-1].upper()
+        if line.startswith(" ") or name in {"BEGIN", "END", "VERSION", "PRODID", "UID",
+                                            "X-ABLABEL", "PHOTO"}:
+            continue
+        out.append(i)
+    return out
+
+
+@_settings
+@given(_people, st.data())
+def test_any_single_character_edit_of_a_user_value_changes_it(p: books.Person,
+                                                              data: st.DataObject) -> None:
+    card = books.ios_card(p)
+    lines = _lines(card)
+    i = data.draw(st.sampled_from(_user_lines(card)))
+    head, _, value = lines[i].partition(":")
+    positions = [k for k, ch in enumerate(value) if ch.isalnum()]
+    if head.endswith("TEL;type=CELL;type=VOICE") or "TEL" in head:
+        positions = positions[-6:]  # edit the subscriber digits, not the country code
+    k = data.draw(st.sampled_from(positions))
+    old = value[k]
+    pool = "0123456789" if old.isdigit() else "qxzjkvQXZJK张伟芳"
+    new = data.draw(st.sampled_from([c for c in pool if c != old]))
+    lines[i] = f"{head}:{value[:k]}{new}{value[k + 1:]}"
+    assert _fp("\r\n".join(lines) + "\r\n") != _fp(card)
+
+
+@_settings
+@given(_people)
+def test_dropping_a_photo_or_an_email_changes_it(p: books.Person) -> None:
+    from dataclasses import replace
+
+    base = _fp(books.ios_card(p))
+    if p.photo:
+        assert _fp(books.ios_card(replace(p, photo=None))) != base
+        assert _fp(books.ios_card(replace(p, photo=books.tiny_png(99_999)))) != base
+    if p.emails:
+        assert _fp(books.ios_card(replace(p, emails=()))) != base
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.randoms(use_true_random=False))
+def test_snapshot_digest_ignores_card_order(n: int, rnd: random.Random) -> None:
+    people = books.make_people(n, seed=n)
+    shuffled = list(people)
+    rnd.shuffle(shuffled)
+    a = cg.loads(books.ios_backup(people, uids=False))
+    b = cg.loads(books.android_export(shuffled))
+    assert cg.snapshot_digest(a, region="CN") == cg.snapshot_digest(b, region="CN")
+    if n > 1:
+        fewer = cg.loads(books.ios_backup(people[1:], uids=False))
+        assert cg.snapshot_digest(fewer, region="CN") != cg.snapshot_digest(a, region="CN")
+
+
+def test_canonical_form_is_versioned_and_readable() -> None:
+    c = cg.loads("BEGIN:VCARD\nVERSION:2.1\nN:Lovelace;Ada;;;\nFN:Ada Lovelace\n"
+                 "TEL;CELL:+44 (0)20 7946 0000\nORG:Analytical;\nREV:x\nEND:VCARD\n")[0]
+    assert cg.canonical_form(c).split("\n") == [
+        "cg-canon-1", "FN:Ada Lovelace", "N:Lovelace\x1fAda", "ORG:Analytical",
+        "TEL:+442079460000"]
+    assert canonical_fields(c)[0] == ("FN", "Ada Lovelace")
+
+
+def test_merkle_root_is_order_independent_and_domain_separated() -> None:
+    leaves = [bytes([i]) * 32 for i in range(5)]
+    assert merkle_root(leaves) == merkle_root(reversed(leaves))
+    assert merkle_root(leaves[:1]) != leaves[0]
+    assert merkle_root([]) != merkle_root([b""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["+86 138-0013-8000", "008613800138000", "+8613800138000",
+                        "+44 20 7946 0000", "+1 (650) 253-0000", "+33 6 12 34 56 78",
+                        "+44 (0)20 7946 0000", "+39 06 1234 5678", "+86 10 1234 5678",
+                        "+1 650 253 0000 x12", "138 0013 8000", "+49 30 1234567"]))
+def test_phone_key_fast_path_agrees_with_phonenumbers(raw: str) -> None:
+    assert phone_key(raw, "CN") == normalize_phone(raw, region="CN").key

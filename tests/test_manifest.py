@@ -1,0 +1,184 @@
+"""Manifests: build/save/load, verify, privacy, keyed tamper detection, golden files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import books
+import pytest
+
+import contactguard as cg
+
+DATA = Path(__file__).parent / "data" / "manifests"
+
+
+def _backup(n: int = 60, seed: int = 11) -> tuple[list[books.Person], cg.Snapshot]:
+    people = books.make_people(n, seed=seed, photo_share=0.2)
+    return people, cg.loads(books.ios_backup(people, uids=False))
+
+
+def test_acceptance_reexport_verifies_clean_and_names_the_two_losses(tmp_path: Path) -> None:
+    people, backup = _backup(120)
+    path = tmp_path / "backup.manifest.json"
+    cg.Manifest.build(backup).save(path)
+    manifest = cg.Manifest.load(path)
+
+    rnd = random.Random(1)
+    same = list(people)
+    rnd.shuffle(same)
+    reexport = books.ios_backup(same, uids=False).replace("\r\n", "\n").replace(
+        "iPhone OS 17.4", "iPhone OS 18.2")
+    clean = cg.verify(cg.loads(reexport), manifest)
+    assert clean.ok and clean.identical
+    assert clean.unchanged == 120
+    assert clean.summary() == "OK: 120 of 120 contacts intact, 0 missing, 0 changed, 0 added"
+
+    deleted = same.pop(5)
+    victim = same[17]
+    same[17] = replace(victim, phones=(victim.phones[0][:-1], *victim.phones[1:]))
+    report = cg.verify(cg.loads(books.ios_backup(same, uids=False)), manifest)
+    assert not report.ok
+    assert [v.label for v in report.missing] == [
+        f"contact #{deleted.key + 1}, line {backup[deleted.key].line}"]
+    (changed,) = report.changed
+    assert changed.reference == victim.key
+    assert changed.label == f"contact #{victim.key + 1}, line {backup[victim.key].line}"
+    assert changed.detail == "1 phone changed"
+    assert not report.added
+
+
+def test_lost_photo_and_lost_email_are_named() -> None:
+    people, backup = _backup(80)
+    manifest = cg.Manifest.build(backup)
+    with_photo = next(p for p in people if p.photo and p.emails)
+    with_email = next(p for p in people if p.emails and p is not with_photo)
+    after = [replace(p, photo=None) if p is with_photo else
+             replace(p, emails=()) if p is with_email else p for p in people]
+    report = cg.verify(cg.loads(books.android_export(after)), manifest)
+    details = {v.reference: v.detail for v in report.changed}
+    assert details == {with_photo.key: "1 photo lost", with_email.key: "1 email lost"}
+
+
+def _uuid(key: int) -> str:
+    return f"5f0c{key:04x}-9b1e-4c2a-8d3f-a1b2c3d4e5f6"
+
+
+def test_opaque_uids_name_contacts_and_phone_like_ones_are_withheld() -> None:
+    people = books.make_people(10, seed=3)
+    backup = cg.loads("".join(books.ios_card(p, uid=_uuid(p.key)) for p in people))
+    manifest = cg.Manifest.build(backup)
+    report = cg.verify(cg.loads("".join(books.ios_card(p) for p in people[1:])), manifest)
+    assert [v.label for v in report.missing] == [f"UID {_uuid(0)}"]
+    leaky = cg.loads("".join(books.ios_card(p, uid=f"tel-{p.phones[0]}") for p in people)
+                     + books.ios_card(people[0], uid="zhang.wei@example.com"))
+    assert all(e.uid is None for e in cg.Manifest.build(leaky).entries)
+
+
+def _personal_values(people: list[books.Person]) -> set[str]:
+    out: set[str] = set()
+    for p in people:
+        out |= {p.family + p.given, p.given, p.formatted, *p.emails, *p.phones}
+        out |= {tel[3:] for tel in p.phones} | {tel[-8:] for tel in p.phones}
+        out |= {e.split("@")[0] for e in p.emails}
+        if p.bday:
+            out |= {p.bday, p.bday.replace("-", "")}
+    return {v for v in out if len(v) >= 2}
+
+
+@pytest.mark.parametrize("key", [None, b"correct horse battery staple"])
+def test_manifest_holds_no_personal_data(key: bytes | None) -> None:
+    people, backup = _backup(60)
+    text = cg.Manifest.build(backup, key=key).dumps()
+    for value in _personal_values(people):
+        assert value not in text, value
+    doc = json.loads(text)
+    assert doc["schema_version"] == 1
+    assert doc["algorithm"] == ("hmac-sha256" if key else "salted-sha256")
+    assert re.fullmatch(r"[0-9a-f]{32}", doc["salt"])
+    for entry in doc["contacts"]:
+        if key is None:
+            # no leave-one-out digest whose remainder is phones/emails alone
+            groups = set(entry["counts"])
+            for left_out in entry["partial"]:
+                assert not groups - {left_out} <= {"phone", "email"}
+
+
+def test_salt_makes_manifests_of_the_same_backup_unlinkable() -> None:
+    _, backup = _backup(5)
+    a, b = cg.Manifest.build(backup), cg.Manifest.build(backup)
+    assert {e.digest for e in a.entries}.isdisjoint(e.digest for e in b.entries)
+
+
+def test_keyed_manifest_detects_any_alteration(tmp_path: Path) -> None:
+    _, backup = _backup(20)
+    key = "s3cret"
+    path = tmp_path / "m.json"
+    cg.Manifest.build(backup, key=key).save(path)
+    assert cg.verify(backup, cg.Manifest.load(path, key=key), key=key).ok
+    text = path.read_text()
+    doc = json.loads(text)
+    doc["contacts"].pop(3)
+    doc["contact_count"] -= 1
+    tampered = json.dumps(doc)
+    with pytest.raises(cg.ManifestSignatureError):
+        cg.Manifest.loads(tampered, key=key)
+    with pytest.raises(cg.ManifestSignatureError):
+        cg.Manifest.loads(text, key="wrong")
+    with pytest.raises(cg.UsageError):
+        cg.verify(backup, cg.Manifest.loads(text))  # keyed manifest, no key
+    assert isinstance(cg.ManifestSignatureError("x"), ValueError)
+
+
+def test_save_is_atomic_and_load_errors_are_contactguard_errors(tmp_path: Path) -> None:
+    _, backup = _backup(3)
+    path = tmp_path / "m.json"
+    cg.Manifest.build(backup).save(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]  # no temp file left
+    with pytest.raises(cg.ManifestError):
+        cg.Manifest.loads("{}")
+    with pytest.raises(cg.ManifestError):
+        cg.Manifest.loads("not json")
+    with pytest.raises(cg.ManifestError):
+        cg.Manifest.loads(json.dumps({"format": "contactguard-manifest",
+                                      "schema_version": 99}))
+    with pytest.raises(cg.SourceError):
+        cg.Manifest.load(tmp_path / "missing.json")
+
+
+GOLDEN_SALT = bytes(range(16))
+GOLDEN_KEY = b"golden-test-key"
+
+
+def _golden_backup() -> cg.Snapshot:
+    return cg.loads(books.ios_backup(books.make_people(8, seed=42, photo_share=0.5)))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.json")))
+def test_golden_manifests_written_by_old_versions_still_verify(name: str) -> None:
+    """Files in tests/data/manifests were written by released versions; never edit them."""
+    key = GOLDEN_KEY if "keyed" in name else None
+    manifest = cg.Manifest.load(DATA / name, key=key)
+    assert cg.verify(_golden_backup(), manifest, key=key).identical
+
+
+def test_golden_files_exist() -> None:
+    assert (DATA / "v1-salted.json").exists() and (DATA / "v1-keyed.json").exists()
+
+
+def test_current_output_matches_golden_apart_from_time_and_generator() -> None:
+    for name, key in (("v1-salted.json", None), ("v1-keyed.json", GOLDEN_KEY)):
+        built = cg.Manifest.build(_golden_backup(), key=key, salt=GOLDEN_SALT)
+        golden = cg.Manifest.load(DATA / name, key=key)
+        assert built.entries == golden.entries
+        assert built.snapshot_digest == golden.snapshot_digest
+
+
+if os.environ.get("CONTACTGUARD_WRITE_GOLDEN"):  # pragma: no cover - run by hand, once
+    cg.Manifest.build(_golden_backup(), salt=GOLDEN_SALT).save(DATA / "v1-salted.json")
+    cg.Manifest.build(_golden_backup(), key=GOLDEN_KEY, salt=GOLDEN_SALT).save(
+        DATA / "v1-keyed.json")
