@@ -61,12 +61,13 @@ _GOOGLE_PROP: Final = {"e-mail": "EMAIL", "phone": "TEL", "website": "URL",
                        "relation": "RELATED", "event": "X-EVENT", "im": "IMPP",
                        "custom field": "X-CUSTOM"}
 _MULTI_SEP: Final = " ::: "
+_CJK_NAME: Final = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def looks_like_contacts_csv(text: str) -> bool:
     """True when the first line is a header a contacts CSV export would have."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].lower()
-    if first.count(",") < 2 and first.count(";") < 2 and first.count("\t") < 2:
+    if not any(sep in first for sep in ",;\t"):  # two columns ("Name,Phone") are enough
         return False
     hits = sum(w in first for w in ("first name", "last name", "given name", "family name",
                                     "e-mail", "phone", "name,", "mobile"))
@@ -97,7 +98,7 @@ def _row_properties(header: list[str], row: list[str]) -> list[Property]:
                 size = 7 if prop == "ADR" else 5 if prop == "N" else 2
                 structured.setdefault((prop, ""), [""] * size)[index] = value
             else:
-                params = (("TYPE", typ),) if typ else ()
+                params: tuple[tuple[str, str], ...] = (("TYPE", typ),) if typ else ()
                 for v in value.split(_MULTI_SEP):
                     props.append(Property(prop, escape_component(v), params))
             continue
@@ -114,6 +115,12 @@ def _row_properties(header: list[str], row: list[str]) -> list[Property]:
             props.append(Property("TEL", value, _types(key)))
             continue
         extra.append(Property("X-CSV-FIELD", escape_component(value), (("X-COLUMN", col),)))
+    # Cells beyond the header (a stray delimiter in a row) are user data too: keep them
+    # under their 1-based column number.
+    for index in range(len(header), len(row)):
+        if row[index].strip():
+            extra.append(Property("X-CSV-FIELD", escape_component(row[index].strip()),
+                                  (("X-COLUMN", f"#{index + 1}"),)))
     for (kind, _n), fields in google.items():
         label = fields.get("type") or fields.get("label") or ""
         params = _types(label)
@@ -149,7 +156,9 @@ def _row_properties(header: list[str], row: list[str]) -> list[Property]:
         n = next((p for p in props if p.name == "N"), None)
         if n is not None:
             fam, giv, mid, *_ = (*n.components, "", "", "")
-            fn = " ".join(x for x in (giv, mid, fam) if x)
+            # Chinese, Japanese and Korean names are written family name first, unspaced.
+            fn = (fam + mid + giv if _CJK_NAME.search(fam + giv)
+                  else " ".join(x for x in (giv, mid, fam) if x))
             if fn:
                 props.insert(0, Property("FN", escape_component(fn)))
     return props + extra
@@ -175,7 +184,7 @@ def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], li
             break
         except csv.Error as exc:
             findings.append(Finding.of("bad-csv-row", f"row cannot be read: {exc}",
-                                       line=start, source=source))
+                                       line=start, column=1, source=source))
             start = reader.line_num + 1
             continue
         line, start = start, reader.line_num + 1
@@ -187,7 +196,8 @@ def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], li
         if len(row) != len(header):
             findings.append(Finding.of(
                 "bad-csv-row", f"row has {len(row)} fields but the header has {len(header)};"
-                " kept the fields that have a column", line=line, source=source,
+                + (" the cells beyond it kept as X-CSV-FIELD" if len(row) > len(header)
+                   else " the missing cells read as empty"), line=line, column=1, source=source,
                 contact=len(cards)))
         props = _row_properties(header, row)
         cards.append(RawCard(line, None, tuple(props), (line,) * len(props), True))

@@ -10,8 +10,11 @@ original bytes and decode them with the value's own CHARSET.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from typing import Final
+
+from .._errors import UsageError
 
 __all__ = ["Decoding", "decode_bytes", "decode_value_bytes", "has_escaped_bytes"]
 
@@ -74,24 +77,30 @@ def _detect_legacy(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, Decoding]:
-    """Decode a whole file.  Never raises for bad bytes (only for an unknown ``encoding``).
+    """Decode a whole file.  Never raises for bad bytes.
+
+    Raises :class:`~contactguard.UsageError` for an ``encoding`` that is not a known text
+    encoding.
 
     Undecodable bytes are kept as lone surrogates (``surrogateescape``) so callers can
     report them with their line and recover them for a per-value CHARSET.
     """
     if encoding is not None:
-        name = codecs.lookup(encoding).name
-        text = data.decode(name, errors="surrogateescape")
+        try:
+            name = codecs.lookup(encoding).name
+            text = _decode_lenient(data, name)
+        except LookupError:
+            raise UsageError(f"unknown text encoding {encoding!r}") from None
         if text[:1] == "\ufeff":
             text = text[1:]
         return text, Decoding(name, "given", escaped_bytes=has_escaped_bytes(text))
     for bom, name in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(name, errors="surrogateescape")
+            text = _decode_lenient(data[len(bom) :], name)
             return text, Decoding(name, "bom", bom=True, escaped_bytes=has_escaped_bytes(text))
     utf16 = _sniff_utf16(data)
     if utf16 is not None:
-        text = data.decode(utf16, errors="surrogateescape")
+        text = _decode_lenient(data, utf16)
         return text, Decoding(utf16, "utf-16-sniffed", escaped_bytes=has_escaped_bytes(text))
     try:
         return data.decode("utf-8"), Decoding("utf-8", "utf-8")
@@ -108,6 +117,19 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, Decodin
             pass
     text = data.decode("utf-8", errors="surrogateescape")
     return text, Decoding("utf-8", "fallback", escaped_bytes=True)
+
+
+def _decode_lenient(data: bytes, name: str) -> str:
+    """Decode keeping bad bytes as lone surrogates where the codec allows it.
+
+    ``surrogateescape`` cannot stand for bytes below 0x80, which is what a UTF-16/32 file
+    cut mid-character or holding a lone surrogate has; such files get U+FFFD instead
+    (the ``replacement-character`` detector reports them).
+    """
+    try:
+        return data.decode(name, errors="surrogateescape")
+    except UnicodeDecodeError:
+        return data.decode(name, errors="replace")
 
 
 def _bad_bytes_only_in_charset_lines(data: bytes) -> bool:
@@ -142,7 +164,7 @@ def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None
     if name in {"gb2312", "gbk"}:
         name = "gb18030"  # a superset; phones label GB18030 data as GB2312 or GBK
     try:
-        return raw.decode(name), kind, message
+        text = raw.decode(name)
     except UnicodeDecodeError as exc:
         if name != "utf-8":
             try:
@@ -156,3 +178,38 @@ def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None
         text = raw.decode(name, errors="replace")
         return text, "undecodable-bytes", (
             f"bytes not valid {name} at byte {exc.start} of the value; replaced with U+FFFD")
+    if name != "utf-8" and kind is None and not raw.isascii():
+        # UTF-8 bytes are often valid in the labelled legacy charset too (as mojibake such
+        # as '寮犱紵' for '张伟'), so a clean decode does not prove the label right.
+        utf8 = _plausible_utf8(raw)
+        if utf8 is not None:
+            return utf8, "charset-mismatch", (
+                f"value labelled CHARSET={charset} is UTF-8 text (read as {name} it would be"
+                f" {text[:20]!r}); read as UTF-8")
+    return text, kind, message
+
+
+#: Characters that UTF-8 text in a contact plausibly holds beyond ASCII: CJK, kana, hangul,
+#: full-width forms, general punctuation and astral characters (emoji).  Legacy bytes that
+#: happen to be valid UTF-8 decode mostly to U+0080-U+07FF (Greek, Hebrew, Arabic…)
+#: instead; for two GBK characters a false "UTF-8" verdict is about 1 in 1000.
+_WIDE_UTF8: Final = re.compile(
+    "[\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\uf900-\ufaff\uff00-\uffef\U00010000-\U0010ffff]")
+
+
+def _plausible_utf8(raw: bytes) -> str | None:
+    """``raw`` decoded as UTF-8 when it is valid UTF-8 that reads like real text, else None.
+
+    Accented Latin letters (U+00C0-U+024F) count only next to ASCII letters ('Müller').
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    latin = any(c.isascii() and c.isalpha() for c in text)
+    for ch in text:
+        if ch.isascii() or _WIDE_UTF8.match(ch) or (latin and "\u00c0" <= ch <= "\u024f"):
+            continue
+        return None
+    return text

@@ -54,11 +54,11 @@ def _read_file(path: Path, limits: Limits) -> bytes:
     with path.open("rb") as fh:  # read-only: the user's file is never opened for writing
         data = fh.read(limits.max_file_bytes + 1)
     if len(data) > limits.max_file_bytes:
-        raise _TooLarge(len(data))
+        raise _TooLargeError(len(data))
     return data
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     def __init__(self, size: int) -> None:
         super().__init__(size)
         self.size = size
@@ -131,7 +131,7 @@ def _folder_members(root: Path, limits: Limits,
                                                "the rest were not read", source=str(root)))
                     return
                 data = _read_file(path, limits)
-            except _TooLarge as exc:
+            except _TooLargeError as exc:
                 findings.append(Finding.of("limit-exceeded", f"file is over "
                                            f"{limits.max_file_bytes:,} bytes ({exc.size:,}"
                                            " read); skipped", source=label))
@@ -147,8 +147,9 @@ def _folder_members(root: Path, limits: Limits,
 
 
 def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
-                 findings: list[Finding]) -> tuple[str, list[Member]]:
-    """Resolve ``source`` into named byte members.
+                 findings: list[Finding], *, name: str | None = None
+                 ) -> tuple[str, list[Member]]:
+    """Resolve ``source`` into named byte members (a file object is called ``name``).
 
     Raises :class:`SourceError` when the source itself cannot be opened (a missing path, a
     text-mode file object); damage inside it is appended to ``findings``.
@@ -160,14 +161,14 @@ def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
             if path.is_dir():
                 return label, list(_folder_members(path, limits, findings))
             data = _read_file(path, limits)
-        except _TooLarge as exc:
+        except _TooLargeError as exc:
             raise SourceError(f"{label} is over {limits.max_file_bytes:,} bytes "
                               f"({exc.size:,} read); raise Limits.max_file_bytes to read it"
                               ) from None
         except OSError as exc:
             raise SourceError(f"cannot read {label}: {exc.strerror or exc}") from exc
     elif hasattr(source, "read"):
-        label = str(getattr(source, "name", "<stream>"))
+        label = name or str(getattr(source, "name", "<stream>"))
         try:
             data = source.read(limits.max_file_bytes + 1)
         except OSError as exc:

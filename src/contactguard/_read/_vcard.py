@@ -13,6 +13,8 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from typing import Final, NamedTuple
 
 from .._findings import Finding
@@ -34,6 +36,7 @@ _BASE64_LINE: Final = re.compile(r"[A-Za-z0-9+/=]+\Z").match
 _BAD_QP: Final = re.compile(rb"=(?![0-9A-Fa-f]{2})")
 _TRANSFER_ENCODINGS: Final = frozenset({"QUOTED-PRINTABLE", "8BIT", "7BIT", "BASE64", "B"})
 _KNOWN_VERSIONS: Final = frozenset({"2.1", "3.0", "4.0"})
+_FRAMING: Final = frozenset({"BEGIN", "END", "VERSION"})
 
 
 class RawCard(NamedTuple):
@@ -49,10 +52,11 @@ class RawCard(NamedTuple):
 class _Card:
     """Mutable builder for the card being read (private to one read)."""
 
-    __slots__ = ("line", "lines", "props", "version")
+    __slots__ = ("breaks", "line", "lines", "props", "version")
 
     def __init__(self, line: int) -> None:
         self.line = line
+        self.breaks = False  # a quoted-printable value decoded to real line breaks
         self.version: str | None = None
         self.props: list[Property] = []
         self.lines: list[int] = []
@@ -126,6 +130,8 @@ def read_vcards(
     n = len(lines)
     i = 0
     card: _Card | None = None
+    # Heads repeat (``item1.TEL;type=CELL;type=VOICE``): parse each distinct one once.
+    head_cache: dict[str, _Head] = {}
     junk_start = 0
     junk_count = 0
 
@@ -134,16 +140,19 @@ def read_vcards(
         if junk_count:
             what = "line" if junk_count == 1 else f"{junk_count} lines"
             note("outside-card", f"{what} outside any card ignored", junk_start,
-                 in_card=False)
+                 column=1, in_card=False)
             junk_count = 0
 
-    def close(c: _Card, complete: bool) -> None:
+    spans: list[tuple[int, int]] = []  # first and last line of each card, for NUL findings
+
+    def close(c: _Card, complete: bool, end: int) -> None:
+        spans.append((c.line, end))
         version = c.version
         props = c.props
         if version == "2.1":
             props = [p if p.name in UNESCAPED_PROPERTIES or not _needs_21_fix(p.value)
                      else p._replace(value=_canonical_21(p.name, p.value)) for p in props]
-        else:  # only quoted-printable can have left real line breaks in a value
+        elif c.breaks:  # only quoted-printable can leave real line breaks in a value
             props = [p if "\n" not in p.value else p._replace(value=p.value.replace(
                 "\n", "\\n")) for p in props]
         cards.append(RawCard(c.line, version, tuple(props), tuple(c.lines), complete))
@@ -157,7 +166,9 @@ def read_vcards(
             i += 1
         if not line or line.isspace():
             continue
-        colon = _find_colon(line)
+        colon = line.find(":")
+        if colon >= 0 and line.find('"', 0, colon) >= 0:
+            colon = _find_colon(line)
         if colon < 0:
             if card is None:
                 if not junk_count:
@@ -169,83 +180,64 @@ def read_vcards(
             continue
         head = line[:colon]
         value = line[colon + 1 :]
-        parts = _split_head(head)
-        group, _, name = parts[0].strip().rpartition(".")
-        upper = name.upper()
+        parsed = head_cache.get(head)
+        if parsed is None:
+            if len(head_cache) > 4096:
+                head_cache.clear()
+            parsed = head_cache[head] = _parse_head(head)
+        group, upper, params, charset, encoding, name_ok = parsed
 
-        if upper == "BEGIN" and value.strip().upper() == "VCARD":
-            if card is not None:
-                last = card.props[-1] if card.props else None
-                if last is not None and last.name == "AGENT" and not last.value.strip():
-                    i = _read_agent(lines, i, card, note)
-                    continue
-                note("truncated-card", "card has no END before the next BEGIN:VCARD; "
-                     "kept what was read", card.line, column=1)
-                close(card, complete=False)
-            flush_junk()
-            card = _Card(lineno)
-            continue
-        if upper == "END" and value.strip().upper() == "VCARD":
-            if card is None:
-                note("unexpected-end", "END:VCARD with no open card", lineno, column=1,
-                     in_card=False)
-            else:
-                close(card, complete=True)
-                card = None
-            continue
+        if upper in _FRAMING:
+            if upper == "BEGIN" and value.strip().upper() == "VCARD":
+                if card is not None:
+                    last = card.props[-1] if card.props else None
+                    if last is not None and last.name == "AGENT" and not last.value.strip():
+                        i = _read_agent(lines, i, card, note)
+                        continue
+                    note("truncated-card", "card has no END before the next BEGIN:VCARD; "
+                         "kept what was read", card.line, column=1)
+                    close(card, complete=False, end=lineno - 1)
+                flush_junk()
+                card = _Card(lineno)
+                continue
+            if upper == "END" and value.strip().upper() == "VCARD":
+                if card is None:
+                    flush_junk()  # keep findings in line order; the END ends a junk run
+                    note("unexpected-end", "END:VCARD with no open card", lineno, column=1,
+                         in_card=False)
+                else:
+                    close(card, complete=True, end=lineno)
+                    card = None
+                continue
+            if upper == "VERSION" and card is not None:
+                card.version = value.strip()
+                if card.version not in _KNOWN_VERSIONS:
+                    note("unknown-version", f"VERSION {card.version!r} is not 2.1, 3.0 or "
+                         "4.0; read as 3.0", lineno, column=colon + 2, prop=upper)
+                continue
         if card is None:
             if not junk_count:
                 junk_start = lineno
             junk_count += 1
             continue
-        if not _NAME_OK(name) or (group and not _NAME_OK(group)):
+        if not name_ok:
             note("unparsable-line", f"{head[:40]!r} is not a property name; line skipped",
                  lineno, column=1)
             continue
-
-        params: list[tuple[str, str]] = []
-        charset: str | None = None
-        encoding: str | None = None
-        for raw in parts[1:]:
-            key, eq, val = raw.partition("=")
-            if eq:
-                key = key.strip().upper()
-                val = val.strip()
-                if len(val) > 1 and val[0] == '"' and val[-1] == '"':
-                    val = val[1:-1]
-            else:
-                val = key.strip()
-                key = "ENCODING" if val.upper() in _TRANSFER_ENCODINGS else "TYPE"
-            if not key:
-                continue
-            if key == "CHARSET":
-                charset = val
-            elif key == "ENCODING" and val.upper() in _TRANSFER_ENCODINGS:
-                encoding = val.upper()
-            else:
-                params.append((key, val))
-
-        if upper == "VERSION":
-            card.version = value.strip()
-            if card.version not in _KNOWN_VERSIONS:
-                note("unknown-version", f"VERSION {card.version!r} is not 2.1, 3.0 or 4.0; "
-                     "read as 3.0", lineno, prop=upper)
-            continue
-
-        if len(params) > 1:
-            params = _canonical_params(params)
         if (encoding is None and upper in BINARY_PROPERTIES and value[:5].lower() == "data:"
                 and ";base64," in value[:100].lower()):
-            value, params = _from_data_uri(value, params)
+            value, uri_params = _from_data_uri(value, list(params))
+            params = tuple(uri_params)
             encoding = "B"
         if encoding == "QUOTED-PRINTABLE":
             while value.endswith("=") and i < n and lines[i].strip().upper() != "END:VCARD":
                 value = value[:-1] + lines[i]
                 i += 1
-            value = _decode_qp(value, charset, lineno, upper, note)
+            value = _decode_qp(value, charset, lineno, upper, partial(note, column=colon + 2))
+            card.breaks = card.breaks or "\n" in value
         elif encoding in {"BASE64", "B"}:
             if ("ENCODING", "B") not in params:
-                params = sorted([*params, ("ENCODING", "B")])
+                params = tuple(sorted([*params, ("ENCODING", "B")]))
             chunks = [value.strip()]
             # vCard 2.1 base64 may run over unindented lines until a blank line.
             while i < n and _BASE64_LINE(lines[i].strip() or "-"):
@@ -256,19 +248,62 @@ def read_vcards(
                 i += 1
             if not _base64_ok(value):
                 note("bad-base64", f"{upper} base64 data cannot be decoded "
-                     "(bad characters or length)", lineno, prop=upper)
+                     "(bad characters or length)", lineno, column=colon + 2, prop=upper)
         elif escaped and has_escaped_bytes(value):
-            value = _decode_escaped(value, charset, lineno, upper, note)
+            value = _decode_escaped(value, charset, lineno, upper,
+                                    partial(note, column=colon + 2))
 
-        card.props.append(Property(upper, value, tuple(params), group or None))
+        card.props.append(_new_property(Property, (upper, value, params, group)))
         card.lines.append(lineno)
 
     flush_junk()
     if card is not None:
         note("truncated-card", "card has no END (the file ends inside it); "
              "kept what was read", card.line, column=1)
-        close(card, complete=False)
+        close(card, complete=False, end=n)
+    if "\x00" in text:  # NUL findings were made before any card existed: give them theirs
+        for k, f in enumerate(findings):
+            if f.kind == "nul-byte" and f.line is not None:
+                owner = next((j for j, (a, b) in enumerate(spans) if a <= f.line <= b), None)
+                if owner is not None:
+                    findings[k] = replace(f, contact=owner)
     return cards, findings
+
+
+_Head = tuple[str | None, str, tuple[tuple[str, str], ...], str | None, str | None, bool]
+_new_property: Final = tuple.__new__  # Property(...) without the namedtuple frame
+
+
+def _parse_head(head: str) -> _Head:
+    """``[group.]NAME;params`` → (group, NAME, params, charset, encoding, name is valid)."""
+    parts = _split_head(head)
+    group, _, name = parts[0].strip().rpartition(".")
+    upper = name.upper()
+    name_ok = _NAME_OK(name) is not None and (not group or _NAME_OK(group) is not None)
+    params: list[tuple[str, str]] = []
+    charset: str | None = None
+    encoding: str | None = None
+    for raw in parts[1:]:
+        key, eq, val = raw.partition("=")
+        if eq:
+            key = key.strip().upper()
+            val = val.strip()
+            if len(val) > 1 and val[0] == '"' and val[-1] == '"':
+                val = val[1:-1]
+        else:
+            val = key.strip()
+            key = "ENCODING" if val.upper() in _TRANSFER_ENCODINGS else "TYPE"
+        if not key:
+            continue
+        if key == "CHARSET":
+            charset = val
+        elif key == "ENCODING" and val.upper() in _TRANSFER_ENCODINGS:
+            encoding = val.upper()
+        else:
+            params.append((key, val))
+    if len(params) > 1:
+        params = _canonical_params(params)
+    return group or None, upper, tuple(params), charset, encoding, name_ok
 
 
 def _canonical_params(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
