@@ -34,7 +34,7 @@ _DATE_PROPERTIES: Final = frozenset({"BDAY", "ANNIVERSARY"})
 
 
 def _contact_findings(index: int, contact: Contact, region: str | None) -> Iterator[Finding]:
-    where = {"source": contact.source, "contact": index}
+    src = contact.source
     has_identity = False
     for pos, prop in enumerate(contact.properties):
         name = prop.name
@@ -44,26 +44,27 @@ def _contact_findings(index: int, contact: Contact, region: str | None) -> Itera
         if name in TEXT_CHECKED:
             for problem in check_text(prop.text):
                 yield Finding.of(problem.kind, f"{name}: {problem.message}", line=line,
-                                 property=name, suggestion=problem.suggestion, **where)
+                                 property=name, suggestion=problem.suggestion, source=src,
+                                 contact=index)
         elif name == "TEL":
             raw = prop.text.strip()
             if raw:
                 phone = normalize_phone(raw, region=region)
                 if not phone.valid:
                     yield Finding.of("invalid-phone", f"TEL: {phone.reason or 'not valid'}",
-                                     line=line, property=name, **where)
+                                     line=line, property=name, source=src, contact=index)
         elif name == "EMAIL":
             raw = prop.text.strip()
             problem_text = email_problem(raw) if raw else None
             if problem_text:
                 yield Finding.of("invalid-email", f"EMAIL: {problem_text}", line=line,
-                                 property=name, **where)
+                                 property=name, source=src, contact=index)
         elif name in _DATE_PROPERTIES:
             raw = prop.text.strip()
             problem_text = date_problem(raw) if raw else None
             if problem_text:
                 yield Finding.of("invalid-date", f"{name}: {problem_text}", line=line,
-                                 property=name, **where)
+                                 property=name, source=src, contact=index)
         elif name in BINARY_PROPERTIES and prop.is_binary:
             data, _ = decode_base64(prop.value)
             if data is None:
@@ -71,10 +72,10 @@ def _contact_findings(index: int, contact: Contact, region: str | None) -> Itera
             image_problem = check_image(data) if name in {"PHOTO", "LOGO"} else None
             if image_problem is not None:
                 yield Finding.of("bad-image", f"{name}: {image_problem.message}", line=line,
-                                 property=name, **where)
+                                 property=name, source=src, contact=index)
     if not has_identity:
         yield Finding.of("empty-card", "card has no name, number, email or organization",
-                         line=contact.line, **where)
+                         line=contact.line, source=src, contact=index)
 
 
 def detect(snapshot: Snapshot, *, region: str | None = None) -> tuple[Finding, ...]:

@@ -10,6 +10,7 @@ volatile fields) do not count as changes; pairs that differ only so are listed i
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class FieldChange:
     before: str | None = None
     after: str | None = None
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in this class body
     def field(self) -> str:
         """The kind of data: ``phone``, ``email``, ``photo``, ``name``, … (``other``)."""
         return FIELD_GROUPS.get(self.property, "other")

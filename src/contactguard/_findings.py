@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
 __all__ = ["KINDS", "Finding", "Severity"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is. Ordered: ``ERROR > WARNING > INFO``."""
 
     INFO = "info"
@@ -107,7 +107,7 @@ class Finding:
         source: str | None = None,
         contact: int | None = None,
         column: int | None = None,
-        property: str | None = None,  # noqa: A002 - mirrors the field name
+        property: str | None = None,
         suggestion: str | None = None,
     ) -> Finding:
         """Build a finding with the default severity of ``kind`` from :data:`KINDS`."""

@@ -226,7 +226,7 @@ def _read_member(member: Member, fmt: str | None, encoding: str | None,
     return FileInfo(member.name, kind, decoding, len(cards)), cards, findings
 
 
-def _build(name: str, members: Sequence[Member], fmt: str | None, encoding: str | None,
+def _build(name: str, members: Sequence[Member], *, fmt: str | None, encoding: str | None,
            default_region: str | None, strict: bool,
            findings: list[Finding]) -> Snapshot:
     if fmt is not None and fmt not in FORMATS:
@@ -256,7 +256,7 @@ def _build(name: str, members: Sequence[Member], fmt: str | None, encoding: str 
                     default_region.upper() if default_region else None)
 
 
-def loads(data: str | bytes, *, format: str | None = None,  # noqa: A002 - the API name
+def loads(data: str | bytes, *, format: str | None = None,
           encoding: str | None = None, default_region: str | None = None,
           strict: bool = False, limits: Limits | None = None,
           source: str = "<data>") -> Snapshot:
@@ -283,10 +283,11 @@ def loads(data: str | bytes, *, format: str | None = None,  # noqa: A002 - the A
 
         _, members = iter_members(io.BytesIO(bytes(data)), limits or Limits(), findings,
                                   name=source)
-    return _build(source, members, format, encoding, default_region, strict, findings)
+    return _build(source, members, fmt=format, encoding=encoding,
+                  default_region=default_region, strict=strict, findings=findings)
 
 
-def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None,  # noqa: A002
+def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None,
          encoding: str | None = None, default_region: str | None = None,
          strict: bool = False, limits: Limits | None = None) -> Snapshot:
     """Read contacts from a path (file, folder, zip) or a binary file object.
@@ -295,5 +296,6 @@ def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None
     """
     findings: list[Finding] = []
     name, members = iter_members(source, limits or Limits(), findings)
-    return _build(name, members, format, encoding, default_region, strict, findings)
+    return _build(name, members, fmt=format, encoding=encoding,
+                  default_region=default_region, strict=strict, findings=findings)
 

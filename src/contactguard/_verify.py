@@ -272,9 +272,10 @@ def verify(snapshot: Snapshot, manifest: Manifest, *, key: bytes | str | None = 
                 break
         if found is None:  # a field added: the new contact minus it equals the old one
             for j in (j for j in range(len(digests)) if j not in taken):
-                g = next((g for g, pd in digests[j].partial.items() if pd == e.digest), None)
-                if g is not None:
-                    found = (j, g, "added")
+                added = next((g for g, pd in digests[j].partial.items() if pd == e.digest),
+                             None)
+                if added is not None:
+                    found = (j, added, "added")
                     break
         if found is not None:
             j, g, how = found
