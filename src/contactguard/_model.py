@@ -13,8 +13,10 @@ from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Final, NamedTuple, overload
 
 from ._errors import ParseError, UsageError
-from ._findings import Finding, Severity
+from ._findings import Finding, Findings, Severity
+from ._html import current_options, render
 from ._read import (
+    CardLimits,
     Decoding,
     Limits,
     Member,
@@ -22,12 +24,15 @@ from ._read import (
     RawCard,
     decode_bytes,
     iter_members,
+    iter_vcards,
     looks_like_contacts_csv,
     read_csv,
-    read_vcards,
+    read_head,
+    stream_blocks,
 )
 
-__all__ = ["Contact", "FileInfo", "Snapshot", "SourceInfo", "StructuredName", "load", "loads"]
+__all__ = ["Contact", "ContactStream", "FileInfo", "Snapshot", "SourceInfo", "StructuredName",
+           "iter_contacts", "load", "loads"]
 
 FORMATS: Final = frozenset({"vcard", "csv"})
 
@@ -126,6 +131,12 @@ class Contact:
         where = f" at line {self.line}" if self.line is not None else ""
         return f"<Contact {self.formatted_name or '(no name)'}{where}>"
 
+    # -- notebook display (see contactguard._html) ---------------------------------------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*contact_view(self, show=show, version=self.version), masked=not show)
+
 
 @dataclass(frozen=True, slots=True)
 class FileInfo:
@@ -159,9 +170,13 @@ class Snapshot(Sequence[Contact]):
     """
 
     contacts: tuple[Contact, ...]
-    findings: tuple[Finding, ...] = ()
+    findings: Findings = Findings()
     source: SourceInfo = field(default_factory=lambda: SourceInfo("<data>"))
     default_region: str | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.findings) is not Findings:  # any sequence of findings is accepted
+            object.__setattr__(self, "findings", Findings(self.findings))
 
     def __len__(self) -> int:
         return len(self.contacts)
@@ -176,18 +191,35 @@ class Snapshot(Sequence[Contact]):
     def __iter__(self) -> Iterator[Contact]:
         return iter(self.contacts)
 
-    def findings_for(self, index: int) -> tuple[Finding, ...]:
+    def findings_for(self, index: int) -> Findings:
         """The findings that belong to contact ``index``."""
-        return tuple(f for f in self.findings if f.contact == index)
+        return self.findings.for_contact(index)
 
     def with_findings(self, extra: Sequence[Finding]) -> Snapshot:
         """A copy with ``extra`` findings appended (used by the detectors)."""
-        return Snapshot(self.contacts, self.findings + tuple(extra), self.source,
+        return Snapshot(self.contacts, Findings((*self.findings, *extra)), self.source,
                         self.default_region)
 
     def __repr__(self) -> str:
         return (f"<Snapshot {self.source.name!r}: {len(self)} contacts, "
                 f"{len(self.findings)} findings>")
+
+    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*snapshot_view(self, show=show), masked=not show)
+
+    def to_pandas(self, *, show_personal_data: bool = False) -> DataFrame:
+        """One row per contact, in order; names, phones and emails masked unless
+        ``show_personal_data``.  Needs pandas (``pip install 'contactguard[pandas]'``).
+
+        Columns: ``index``, ``line``, ``source``, ``uid``, ``formatted_name``, ``family``,
+        ``given``, ``phones`` and ``emails`` (joined with ``"; "``), ``n_properties``,
+        ``n_findings``.  The findings themselves: ``snapshot.findings.to_pandas()``.
+        """
+        return data_frame(CONTACT_COLUMNS, contact_rows(self.contacts, self.findings,
+                                                        show=show_personal_data))
 
 
 for _cls in (Contact, Snapshot, SourceInfo, FileInfo, StructuredName):
@@ -206,54 +238,124 @@ def _sniff(text: str, name: str) -> str:
     return "vcard"
 
 
-def _read_member(member: Member, fmt: str | None, encoding: str | None,
-                 ) -> tuple[FileInfo, list[RawCard], list[Finding]]:
-    text, decoding = decode_bytes(member.data, encoding)
-    findings: list[Finding] = []
-    if decoding.method in {"detected", "fallback"}:
-        findings.append(Finding.of(
-            "charset-guessed", f"no charset declared and not UTF-8; read as {decoding.encoding}"
-            + (" with undecodable bytes kept aside" if decoding.escaped_bytes else ""),
-            source=member.name))
-    kind = fmt or _sniff(text, member.name)
+def _charset_finding(decoding: Decoding, name: str) -> Finding | None:
+    if decoding.method not in {"detected", "fallback"}:
+        return None
+    return Finding.of(
+        "charset-guessed", f"no charset declared and not UTF-8; read as {decoding.encoding}"
+        + (" with undecodable bytes kept aside" if decoding.escaped_bytes else ""),
+        source=name)
+
+
+def _member_cards(member: Member, fmt: str | None, encoding: str | None, limits: Limits,
+                  findings: list[Finding]) -> tuple[str, Decoding, Iterator[RawCard]]:
+    """Format, decoding and a lazy stream of raw cards for one member."""
+    head, rest, complete = read_head(member)
+    decoding, blocks = stream_blocks(member, encoding=encoding, limits=limits,
+                                     findings=findings, head=head, rest=rest,
+                                     complete=complete)
+    sample = head[:65536].decode(decoding.encoding, errors="replace")
+    kind = fmt or _sniff(sample.lstrip("\ufeff"), member.name)
+    if (f := _charset_finding(decoding, member.name)) is not None:
+        findings.append(f)
     if kind == "csv":
+        data = head if complete else b"".join([head, *rest])
+        text, _ = decode_bytes(data, encoding)
         cards, more = read_csv(text, source=member.name)
-    else:
-        cards, more = read_vcards(text, source=member.name, decoding=decoding)
-    findings.extend(more)
-    if not cards:
-        findings.append(Finding.of("empty-source", "no contacts found", source=member.name))
-    return FileInfo(member.name, kind, decoding, len(cards)), cards, findings
+        findings.extend(more)
+        return kind, decoding, iter(cards)
+    card_limits = CardLimits(limits.max_properties, limits.max_card_chars, limits.max_nesting)
+    return kind, decoding, iter_vcards(blocks, source=member.name, findings=findings,
+                                       limits=card_limits)
 
 
-def _build(name: str, members: Sequence[Member], *, fmt: str | None, encoding: str | None,
-           default_region: str | None, strict: bool,
-           findings: list[Finding]) -> Snapshot:
-    if fmt is not None and fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of {sorted(FORMATS)} or None")
-    contacts: list[Contact] = []
-    files: list[FileInfo] = []
-    for member in members:
-        info, cards, more = _read_member(member, fmt, encoding)
-        offset = len(contacts)
-        files.append(info)
-        for f in more:
-            findings.append(f if f.contact is None or not offset else
-                            replace(f, contact=f.contact + offset))
-        for card in cards:
-            if card.version is None and info.format == "vcard":
-                findings.append(Finding.of("missing-version", "card has no VERSION; read as "
-                                           "vCard 3.0", line=card.line, source=member.name,
-                                           contact=len(contacts)))
-            contacts.append(Contact(card.properties, card.version, card.line, member.name,
-                                    card.property_lines, card.complete))
+class ContactStream(Iterator["Contact"]):
+    """Contacts as they are read, in bounded memory (see :func:`iter_contacts`).
+
+    ``findings`` grows as reading goes on; ``source`` is complete once the stream is
+    exhausted.  Contact and finding indexes run over the whole stream.
+    """
+
+    def __init__(self, name: str, members: Sequence[Member], *, fmt: str | None,
+                 encoding: str | None, limits: Limits, findings: list[Finding]) -> None:
+        if fmt is not None and fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of {sorted(FORMATS)} or None")
+        self.name = name
+        self.findings = findings
+        self.files: list[FileInfo] = []
+        self.count = 0
+        self._it = self._generate(members, fmt, encoding, limits)
+
+    @property
+    def source(self) -> SourceInfo:
+        return SourceInfo(self.name, tuple(self.files))
+
+    def __iter__(self) -> ContactStream:
+        return self
+
+    def __next__(self) -> Contact:
+        return next(self._it)
+
+    def _generate(self, members: Sequence[Member], fmt: str | None, encoding: str | None,
+                  limits: Limits) -> Iterator[Contact]:
+        findings = self.findings
+        for member in members:
+            offset = self.count
+            local: list[Finding] = []
+            kind, decoding, cards = _member_cards(member, fmt, encoding, limits, local)
+            n = 0
+            for card in cards:
+                self._drain(local, offset)
+                if card.version is None and kind == "vcard":
+                    findings.append(Finding.of("missing-version", "card has no VERSION; read "
+                                               "as vCard 3.0", line=card.line,
+                                               source=member.name, contact=self.count))
+                self.count += 1
+                n += 1
+                yield Contact(card.properties, card.version, card.line, member.name,
+                              card.property_lines, card.complete)
+            self._drain(local, offset)
+            if not n:
+                findings.append(Finding.of("empty-source", "no contacts found",
+                                           source=member.name))
+            self.files.append(FileInfo(member.name, kind, decoding, n))
+
+    def _drain(self, local: list[Finding], offset: int) -> None:
+        if local:
+            self.findings.extend(f if f.contact is None or not offset else
+                                 replace(f, contact=f.contact + offset) for f in local)
+            local.clear()
+
+
+ContactStream.__module__ = "contactguard"
+
+
+def _build(stream: ContactStream, *, default_region: str | None, strict: bool) -> Snapshot:
+    contacts = tuple(stream)
+    findings = stream.findings
     if strict:
         bad = next((f for f in findings if f.severity.rank >= Severity.WARNING.rank), None)
         if bad is not None:
             raise ParseError(bad.message, source=bad.source, line=bad.line,
                              column=bad.column, kind=bad.kind)
-    return Snapshot(tuple(contacts), tuple(findings), SourceInfo(name, tuple(files)),
+    return Snapshot(contacts, tuple(findings), stream.source,
                     default_region.upper() if default_region else None)
+
+
+def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
+                  format: str | None = None,  # noqa: A002 - the API name
+                  encoding: str | None = None,
+                  limits: Limits | None = None) -> ContactStream:
+    """Stream the contacts of a path (file, folder, zip) or binary file object.
+
+    Memory stays bounded by the largest card and :data:`SAMPLE`-sized blocks, not by the
+    file: use it to check files too large to load.  Findings accumulate on the stream.
+    """
+    findings: list[Finding] = []
+    lim = limits or Limits()
+    name, members = iter_members(source, lim, findings)
+    return ContactStream(name, members, fmt=format, encoding=encoding, limits=lim,
+                         findings=findings)
 
 
 def loads(data: str | bytes, *, format: str | None = None,
@@ -283,8 +385,9 @@ def loads(data: str | bytes, *, format: str | None = None,
 
         _, members = iter_members(io.BytesIO(bytes(data)), limits or Limits(), findings,
                                   name=source)
-    return _build(source, members, fmt=format, encoding=encoding,
-                  default_region=default_region, strict=strict, findings=findings)
+    stream = ContactStream(source, members, fmt=format, encoding=encoding,
+                           limits=limits or Limits(), findings=findings)
+    return _build(stream, default_region=default_region, strict=strict)
 
 
 def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None,
@@ -294,8 +397,6 @@ def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None
 
     Raises :class:`SourceError` only when the source itself cannot be read at all.
     """
-    findings: list[Finding] = []
-    name, members = iter_members(source, limits or Limits(), findings)
-    return _build(name, members, fmt=format, encoding=encoding,
-                  default_region=default_region, strict=strict, findings=findings)
+    stream = iter_contacts(source, format=format, encoding=encoding, limits=limits)
+    return _build(stream, default_region=default_region, strict=strict)
 

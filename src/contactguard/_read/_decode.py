@@ -47,9 +47,12 @@ class Decoding:
 Decoding.__module__ = "contactguard"
 
 
+_ESCAPED: Final = re.compile("[\udc80-\udcff]")
+
+
 def has_escaped_bytes(text: str) -> bool:
     """True when ``text`` holds lone surrogates from ``surrogateescape`` decoding."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _ESCAPED.search(text) is not None
 
 
 def _sniff_utf16(data: bytes) -> str | None:

@@ -1,8 +1,9 @@
 """Sources: a file, a folder of .vcf files, a zip of either, or a binary file object.
 
-Everything is read into memory as bytes, member by member, with size limits; nothing is
-extracted to disk and no input is ever opened for writing.  A member that cannot be read
-becomes an ``unreadable-entry`` finding; the rest are still read.
+Files are streamed in blocks (a member keeps its path, not its bytes); archive entries and
+file objects are read into memory with size limits.  Nothing is extracted to disk and no
+input is ever opened for writing.  A member that cannot be read becomes an
+``unreadable-entry`` finding; the rest are still read.
 """
 
 from __future__ import annotations
@@ -27,9 +28,22 @@ CONTACT_SUFFIXES: Final = frozenset({".vcf", ".vcard", ".vct", ".csv"})
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Resource limits for reading untrusted input; beyond one, input becomes a finding."""
+    """Resource limits for reading untrusted input; beyond one, input becomes a finding.
 
-    max_file_bytes: int = 1 << 30
+    ``max_file_bytes``: a file (or archive entry) larger than this is skipped (a single
+    file given directly raises :class:`SourceError`).  ``max_line_chars``: a longer line is
+    skipped without being held in memory (a 40 MB photo is a 53 MB base64 line, so the
+    default is 64 Mi).  ``max_card_chars`` and ``max_properties``: the rest of a larger card
+    is skipped.  ``max_nesting``: vCard 2.1 ``AGENT`` cards nested deeper are skipped.
+    ``max_members``, ``max_archive_bytes`` and ``max_compression_ratio`` bound folders and
+    zip archives (zip bombs).
+    """
+
+    max_file_bytes: int = 4 << 30
+    max_line_chars: int = 64 << 20
+    max_card_chars: int = 128 << 20
+    max_properties: int = 10_000
+    max_nesting: int = 4
     max_members: int = 100_000
     max_archive_bytes: int = 4 << 30
     max_compression_ratio: float = 200.0
@@ -37,25 +51,49 @@ class Limits:
 
 Limits.__module__ = "contactguard"
 
+CHUNK: Final = 1 << 20
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One file's bytes and the name it is reported under (``backup.zip!a/b.vcf``)."""
+    """One file's content and the name it is reported under (``backup.zip!a/b.vcf``).
+
+    ``data`` holds the bytes of archive entries and file objects; a plain file keeps its
+    ``path`` and is streamed by :meth:`chunks`.
+    """
 
     name: str
-    data: bytes
+    data: bytes = b""
+    path: Path | None = None
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        """The content in blocks of ``size`` bytes (the file is opened read-only)."""
+        if self.path is None:
+            for start in range(0, len(self.data), size):
+                yield self.data[start : start + size]
+            return
+        with self.path.open("rb") as fh:  # read-only: a user's file is never written
+            while block := fh.read(size):
+                yield block
 
 
 def _is_zip(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-def _read_file(path: Path, limits: Limits) -> bytes:
+def _file_member(path: Path, label: str, limits: Limits) -> tuple[Member, bytes]:
+    """A streamed member for ``path`` and its first bytes (to recognise a zip)."""
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise _TooLargeError(size)
     with path.open("rb") as fh:  # read-only: the user's file is never opened for writing
-        data = fh.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise _TooLargeError(len(data))
-    return data
+        head = fh.read(4)
+    return Member(label, path=path), head
+
+
+def _read_zip(path: Path, limits: Limits) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(limits.max_file_bytes + 1)
 
 
 class _TooLargeError(Exception):
@@ -130,20 +168,21 @@ def _folder_members(root: Path, limits: Limits,
                                                f"{limits.max_members} contact files; "
                                                "the rest were not read", source=str(root)))
                     return
-                data = _read_file(path, limits)
+                member, head = _file_member(path, label, limits)
+                data = _read_zip(path, limits) if _is_zip(head) else b""
             except _TooLargeError as exc:
                 findings.append(Finding.of("limit-exceeded", f"file is over "
                                            f"{limits.max_file_bytes:,} bytes ({exc.size:,}"
-                                           " read); skipped", source=label))
+                                           " bytes); skipped", source=label))
                 continue
             except OSError as exc:
                 findings.append(Finding.of("unreadable-entry", f"cannot be read: "
                                            f"{exc.strerror or exc}", source=label))
                 continue
-            if _is_zip(data):
+            if data:
                 yield from _zip_members(label, data, limits, findings)
             else:
-                yield Member(label, data)
+                yield member
 
 
 def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
@@ -160,10 +199,13 @@ def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
         try:
             if path.is_dir():
                 return label, list(_folder_members(path, limits, findings))
-            data = _read_file(path, limits)
+            member, head = _file_member(path, label, limits)
+            if not _is_zip(head):
+                return label, [member]
+            data = _read_zip(path, limits)
         except _TooLargeError as exc:
             raise SourceError(f"{label} is over {limits.max_file_bytes:,} bytes "
-                              f"({exc.size:,} read); raise Limits.max_file_bytes to read it"
+                              f"({exc.size:,} bytes); raise Limits.max_file_bytes to read it"
                               ) from None
         except OSError as exc:
             raise SourceError(f"cannot read {label}: {exc.strerror or exc}") from exc

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
 from typing import Final, NamedTuple
@@ -29,7 +29,7 @@ from ._property import (
     split_escaped,
 )
 
-__all__ = ["RawCard", "read_vcards"]
+__all__ = ["Block", "CardLimits", "RawCard", "iter_vcards", "read_vcards"]
 
 _NAME_OK: Final = re.compile(r"[A-Za-z0-9_-]+\Z").match
 _BASE64_LINE: Final = re.compile(r"[A-Za-z0-9+/=]+\Z").match
@@ -52,10 +52,12 @@ class RawCard(NamedTuple):
 class _Card:
     """Mutable builder for the card being read (private to one read)."""
 
-    __slots__ = ("breaks", "line", "lines", "props", "version")
+    __slots__ = ("breaks", "chars", "line", "lines", "over", "props", "version")
 
     def __init__(self, line: int) -> None:
         self.line = line
+        self.chars = 0  # characters of values read so far (Limits.max_card_bytes)
+        self.over = False  # a limit was reached; the rest of the card is skipped
         self.breaks = False  # a quoted-printable value decoded to real line breaks
         self.version: str | None = None
         self.props: list[Property] = []
@@ -106,34 +108,58 @@ def _canonical_21(name: str, value: str) -> str:
 
 
 def read_vcards(
-    text: str, *, source: str | None = None, decoding: Decoding | None = None
+    text: str, *, source: str | None = None, decoding: Decoding | None = None,
+    limits: CardLimits | None = None,
 ) -> tuple[list[RawCard], list[Finding]]:
     """Tokenize ``text`` into cards.  Never raises for bad data."""
     findings: list[Finding] = []
-    cards: list[RawCard] = []
-    escaped = decoding.escaped_bytes if decoding is not None else has_escaped_bytes(text)
-
-    def note(kind: str, message: str, line: int, *, column: int | None = None,
-             prop: str | None = None, in_card: bool = True) -> None:
-        findings.append(Finding.of(kind, message, line=line, source=source, column=column,
-                                   contact=len(cards) if in_card else None, property=prop))
-
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if "\x00" in text:
-        for idx, ln in enumerate(lines):
-            if "\x00" in ln:
-                findings.append(Finding.of(
-                    "nul-byte", f"{ln.count(chr(0))} NUL byte(s) removed from the line",
-                    line=idx + 1, source=source, column=ln.index("\x00") + 1))
-                lines[idx] = ln.replace("\x00", "")
+    escaped = decoding.escaped_bytes if decoding is not None else has_escaped_bytes(text)
+    block = Block(1, lines, escaped=escaped, nul="\x00" in text)
+    cards = list(iter_vcards([block], source=source, findings=findings, limits=limits))
+    return cards, findings
 
-    n = len(lines)
-    i = 0
+
+class Block(NamedTuple):
+    """Whole lines of a file, starting at 1-based line ``first``; cut after END lines."""
+
+    first: int
+    lines: list[str]
+    escaped: bool = False  # holds lone surrogates from surrogateescape decoding
+    nul: bool = False  # holds NUL characters
+
+
+class CardLimits(NamedTuple):
+    """The tokenizer's share of :class:`contactguard.Limits`."""
+
+    max_properties: int = 10_000
+    max_card_chars: int = 128 << 20
+    max_nesting: int = 4
+
+
+def iter_vcards(
+    blocks: Iterable[Block], *, source: str | None = None, findings: list[Finding],
+    limits: CardLimits | None = None,
+) -> Iterator[RawCard]:
+    """Tokenize blocks of lines into cards, yielding each block's cards as it is done.
+
+    Findings are appended to ``findings`` as they are found; their ``contact`` is the
+    running index of the card over the whole stream.  Never raises for bad data.
+    """
+    lim = limits or CardLimits()
+    out: list[RawCard] = []
+    n_cards = 0
     card: _Card | None = None
     # Heads repeat (``item1.TEL;type=CELL;type=VOICE``): parse each distinct one once.
     head_cache: dict[str, _Head] = {}
     junk_start = 0
     junk_count = 0
+    last_line = 0
+
+    def note(kind: str, message: str, line: int, *, column: int | None = None,
+             prop: str | None = None, in_card: bool = True) -> None:
+        findings.append(Finding.of(kind, message, line=line, source=source, column=column,
+                                   contact=n_cards if in_card else None, property=prop))
 
     def flush_junk() -> None:
         nonlocal junk_count
@@ -143,10 +169,11 @@ def read_vcards(
                  column=1, in_card=False)
             junk_count = 0
 
-    spans: list[tuple[int, int]] = []  # first and last line of each card, for NUL findings
+    spans: list[tuple[int, int, int]] = []  # (first line, last line, index), for NULs
 
     def close(c: _Card, complete: bool, end: int) -> None:
-        spans.append((c.line, end))
+        nonlocal n_cards
+        spans.append((c.line, end, n_cards))
         version = c.version
         props = c.props
         if version == "2.1":
@@ -155,119 +182,153 @@ def read_vcards(
         elif c.breaks:  # only quoted-printable can leave real line breaks in a value
             props = [p if "\n" not in p.value else p._replace(value=p.value.replace(
                 "\n", "\\n")) for p in props]
-        cards.append(RawCard(c.line, version, tuple(props), tuple(c.lines), complete))
+        out.append(RawCard(c.line, version, tuple(props), tuple(c.lines), complete))
+        n_cards += 1
 
-    while i < n:
-        line = lines[i]
-        lineno = i + 1
-        i += 1
-        while i < n and lines[i].startswith((" ", "\t")):
-            line += lines[i][1:]
+    for first, lines, escaped, has_nul in blocks:
+        base = first - 1
+        nul_from = len(findings)
+        if has_nul:
+            for idx, ln in enumerate(lines):
+                if "\x00" in ln:
+                    findings.append(Finding.of(
+                        "nul-byte", f"{ln.count(chr(0))} NUL byte(s) removed from the line",
+                        line=base + idx + 1, source=source, column=ln.index("\x00") + 1))
+                    lines[idx] = ln.replace("\x00", "")
+        n = len(lines)
+        last_line = base + n
+        i = 0
+        while i < n:
+            line = lines[i]
+            lineno = base + i + 1
             i += 1
-        if not line or line.isspace():
-            continue
-        colon = line.find(":")
-        if colon >= 0 and line.find('"', 0, colon) >= 0:
-            colon = _find_colon(line)
-        if colon < 0:
+            while i < n and lines[i].startswith((" ", "\t")):
+                line += lines[i][1:]
+                i += 1
+            if not line or line.isspace():
+                continue
+            colon = line.find(":")
+            if colon >= 0 and line.find('"', 0, colon) >= 0:
+                colon = _find_colon(line)
+            if colon < 0:
+                if card is None:
+                    if not junk_count:
+                        junk_start = lineno
+                    junk_count += 1
+                else:
+                    note("unparsable-line", "line has no ':' between name and value; skipped",
+                         lineno, column=1)
+                continue
+            head = line[:colon]
+            value = line[colon + 1 :]
+            parsed = head_cache.get(head)
+            if parsed is None:
+                if len(head_cache) > 4096:
+                    head_cache.clear()
+                parsed = head_cache[head] = _parse_head(head)
+            group, upper, params, charset, encoding, name_ok = parsed
+
+            if upper in _FRAMING:
+                if upper == "BEGIN" and value.strip().upper() == "VCARD":
+                    if card is not None:
+                        last = card.props[-1] if card.props else None
+                        if (last is not None and last.name == "AGENT"
+                                and not last.value.strip()):
+                            i = _read_agent(lines, i, card, note, base, lim.max_nesting)
+                            continue
+                        note("truncated-card", "card has no END before the next BEGIN:VCARD;"
+                             " kept what was read", card.line, column=1)
+                        close(card, complete=False, end=lineno - 1)
+                    flush_junk()
+                    card = _Card(lineno)
+                    continue
+                if upper == "END" and value.strip().upper() == "VCARD":
+                    if card is None:
+                        flush_junk()  # keep findings in line order; the END ends a junk run
+                        note("unexpected-end", "END:VCARD with no open card", lineno,
+                             column=1, in_card=False)
+                    else:
+                        close(card, complete=True, end=lineno)
+                        card = None
+                    continue
+                if upper == "VERSION" and card is not None:
+                    card.version = value.strip()
+                    if card.version not in _KNOWN_VERSIONS:
+                        note("unknown-version", f"VERSION {card.version!r} is not 2.1, 3.0 "
+                             "or 4.0; read as 3.0", lineno, column=colon + 2, prop=upper)
+                    continue
             if card is None:
                 if not junk_count:
                     junk_start = lineno
                 junk_count += 1
-            else:
-                note("unparsable-line", "line has no ':' between name and value; skipped",
+                continue
+            if not name_ok:
+                note("unparsable-line", f"{head[:40]!r} is not a property name; line skipped",
                      lineno, column=1)
-            continue
-        head = line[:colon]
-        value = line[colon + 1 :]
-        parsed = head_cache.get(head)
-        if parsed is None:
-            if len(head_cache) > 4096:
-                head_cache.clear()
-            parsed = head_cache[head] = _parse_head(head)
-        group, upper, params, charset, encoding, name_ok = parsed
+                continue
+            if (encoding is None and upper in BINARY_PROPERTIES
+                    and value[:5].lower() == "data:" and ";base64," in value[:100].lower()):
+                value, uri_params = _from_data_uri(value, list(params))
+                params = tuple(uri_params)
+                encoding = "B"
+            if encoding == "QUOTED-PRINTABLE":
+                while (value.endswith("=") and i < n
+                       and lines[i].strip().upper() != "END:VCARD"):
+                    value = value[:-1] + lines[i]
+                    i += 1
+                value = _decode_qp(value, charset, lineno, upper,
+                                   partial(note, column=colon + 2))
+                card.breaks = card.breaks or "\n" in value
+            elif encoding in {"BASE64", "B"}:
+                if ("ENCODING", "B") not in params:
+                    params = tuple(sorted([*params, ("ENCODING", "B")]))
+                chunks = [value.strip()]
+                # vCard 2.1 base64 may run over unindented lines until a blank line.
+                while i < n and _BASE64_LINE(lines[i].strip() or "-"):
+                    chunks.append(lines[i].strip())
+                    i += 1
+                value = "".join(chunks).replace(" ", "").replace("\t", "")
+                if i < n and not lines[i].strip():
+                    i += 1
+                if not _base64_ok(value):
+                    note("bad-base64", f"{upper} base64 data cannot be decoded "
+                         "(bad characters or length)", lineno, column=colon + 2, prop=upper)
+            elif escaped and has_escaped_bytes(value):
+                value = _decode_escaped(value, charset, lineno, upper,
+                                        partial(note, column=colon + 2))
 
-        if upper in _FRAMING:
-            if upper == "BEGIN" and value.strip().upper() == "VCARD":
-                if card is not None:
-                    last = card.props[-1] if card.props else None
-                    if last is not None and last.name == "AGENT" and not last.value.strip():
-                        i = _read_agent(lines, i, card, note)
-                        continue
-                    note("truncated-card", "card has no END before the next BEGIN:VCARD; "
-                         "kept what was read", card.line, column=1)
-                    close(card, complete=False, end=lineno - 1)
-                flush_junk()
-                card = _Card(lineno)
+            card.chars += len(value)
+            if len(card.props) >= lim.max_properties or card.chars > lim.max_card_chars:
+                if not card.over:
+                    card.over = True
+                    note("limit-exceeded", f"card has more than {lim.max_properties:,} "
+                         f"properties or {lim.max_card_chars:,} characters; the rest of it "
+                         "was skipped", lineno, column=1, prop=upper)
                 continue
-            if upper == "END" and value.strip().upper() == "VCARD":
-                if card is None:
-                    flush_junk()  # keep findings in line order; the END ends a junk run
-                    note("unexpected-end", "END:VCARD with no open card", lineno, column=1,
-                         in_card=False)
-                else:
-                    close(card, complete=True, end=lineno)
-                    card = None
-                continue
-            if upper == "VERSION" and card is not None:
-                card.version = value.strip()
-                if card.version not in _KNOWN_VERSIONS:
-                    note("unknown-version", f"VERSION {card.version!r} is not 2.1, 3.0 or "
-                         "4.0; read as 3.0", lineno, column=colon + 2, prop=upper)
-                continue
-        if card is None:
-            if not junk_count:
-                junk_start = lineno
-            junk_count += 1
-            continue
-        if not name_ok:
-            note("unparsable-line", f"{head[:40]!r} is not a property name; line skipped",
-                 lineno, column=1)
-            continue
-        if (encoding is None and upper in BINARY_PROPERTIES and value[:5].lower() == "data:"
-                and ";base64," in value[:100].lower()):
-            value, uri_params = _from_data_uri(value, list(params))
-            params = tuple(uri_params)
-            encoding = "B"
-        if encoding == "QUOTED-PRINTABLE":
-            while value.endswith("=") and i < n and lines[i].strip().upper() != "END:VCARD":
-                value = value[:-1] + lines[i]
-                i += 1
-            value = _decode_qp(value, charset, lineno, upper, partial(note, column=colon + 2))
-            card.breaks = card.breaks or "\n" in value
-        elif encoding in {"BASE64", "B"}:
-            if ("ENCODING", "B") not in params:
-                params = tuple(sorted([*params, ("ENCODING", "B")]))
-            chunks = [value.strip()]
-            # vCard 2.1 base64 may run over unindented lines until a blank line.
-            while i < n and _BASE64_LINE(lines[i].strip() or "-"):
-                chunks.append(lines[i].strip())
-                i += 1
-            value = "".join(chunks).replace(" ", "").replace("\t", "")
-            if i < n and not lines[i].strip():
-                i += 1
-            if not _base64_ok(value):
-                note("bad-base64", f"{upper} base64 data cannot be decoded "
-                     "(bad characters or length)", lineno, column=colon + 2, prop=upper)
-        elif escaped and has_escaped_bytes(value):
-            value = _decode_escaped(value, charset, lineno, upper,
-                                    partial(note, column=colon + 2))
+            card.props.append(_new_property(Property, (upper, value, params, group)))
+            card.lines.append(lineno)
 
-        card.props.append(_new_property(Property, (upper, value, params, group)))
-        card.lines.append(lineno)
+        if nul_from < len(findings) and has_nul:
+            # NUL findings were made before their card existed: give them their card.
+            for k in range(nul_from, len(findings)):
+                f = findings[k]
+                if f.kind == "nul-byte" and f.line is not None:
+                    owner = next((idx for a, b, idx in spans if a <= f.line <= b), None)
+                    if owner is None and card is not None and card.line <= f.line:
+                        owner = n_cards
+                    if owner is not None:
+                        findings[k] = replace(f, contact=owner)
+        spans.clear()
+        if out:
+            yield from out
+            out.clear()
 
     flush_junk()
     if card is not None:
         note("truncated-card", "card has no END (the file ends inside it); "
              "kept what was read", card.line, column=1)
-        close(card, complete=False, end=n)
-    if "\x00" in text:  # NUL findings were made before any card existed: give them theirs
-        for k, f in enumerate(findings):
-            if f.kind == "nul-byte" and f.line is not None:
-                owner = next((j for j, (a, b) in enumerate(spans) if a <= f.line <= b), None)
-                if owner is not None:
-                    findings[k] = replace(f, contact=owner)
-    return cards, findings
+        close(card, complete=False, end=last_line)
+        yield from out
 
 
 _Head = tuple[str | None, str, tuple[tuple[str, str], ...], str | None, str | None, bool]
@@ -363,9 +424,15 @@ def _decode_escaped(value: str, charset: str | None, lineno: int, prop: str,
     return text
 
 
-def _read_agent(lines: list[str], i: int, card: _Card, note: _Note) -> int:
-    """Take a vCard 2.1 inline AGENT card as the AGENT property's value."""
+def _read_agent(lines: list[str], i: int, card: _Card, note: _Note, base: int = 0,
+                max_nesting: int = 4) -> int:
+    """Take a vCard 2.1 inline AGENT card as the AGENT property's value.
+
+    Cards nested deeper than ``max_nesting`` are skipped (a ``limit-exceeded`` finding);
+    the lines are still consumed up to the matching END so reading resumes in step.
+    """
     depth = 1
+    deepest = 1
     start = i
     body = ["BEGIN:VCARD"]
     n = len(lines)
@@ -374,12 +441,20 @@ def _read_agent(lines: list[str], i: int, card: _Card, note: _Note) -> int:
         key = ln.strip().upper()
         if key == "BEGIN:VCARD":
             depth += 1
+            deepest = max(deepest, depth)
         elif key == "END:VCARD":
             depth -= 1
-        body.append(ln)
+        if deepest <= max_nesting:
+            body.append(ln)
         i += 1
     last = card.props[-1]
+    if deepest > max_nesting:
+        note("limit-exceeded", f"AGENT cards nested {deepest} deep (limit {max_nesting}); "
+             "the nested cards were skipped", base + start, prop="AGENT")
+        card.props.pop()
+        card.lines.pop()
+        return i
     card.props[-1] = last._replace(value=escape_component("\n".join(body), commas=False))
     note("nested-card", f"AGENT card nested inside this card ({i - start + 1} lines) kept "
-         "as the AGENT value", start, prop="AGENT")
+         "as the AGENT value", base + start, prop="AGENT")
     return i

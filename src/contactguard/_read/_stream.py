@@ -1,0 +1,140 @@
+"""Streaming a member's bytes into blocks of whole lines, in bounded memory.
+
+A file up to :data:`SAMPLE` bytes is decoded whole (so its charset is decided on all of
+it).  A larger one is decided on its first :data:`SAMPLE` bytes and then decoded
+incrementally, :data:`~contactguard._read._sources.CHUNK` bytes at a time.  Either way the
+text is cut into :class:`~contactguard._read._vcard.Block` s of whole lines, each ending
+after an ``END:VCARD`` line where possible, so the tokenizer never needs a line from the
+next block.  A line longer than ``Limits.max_line_chars`` is skipped as it streams past,
+without ever being held whole; it becomes a ``limit-exceeded`` finding and an empty line
+(so line numbers stay right).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+from .._findings import Finding
+from ._decode import _ESCAPED, Decoding, decode_bytes
+from ._sources import Limits, Member
+from ._vcard import Block
+
+__all__ = ["SAMPLE", "read_head", "stream_blocks"]
+
+SAMPLE: Final = 4 << 20
+BLOCK_LINES: Final = 100_000
+
+
+def read_head(member: Member, size: int = SAMPLE) -> tuple[bytes, Iterator[bytes], bool]:
+    """The first ``size`` bytes, an iterator over the rest, and whether that is all."""
+    chunks = member.chunks()
+    head = bytearray()
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= size:
+            return bytes(head), chunks, False
+    return bytes(head), iter(()), True
+
+
+def _pieces(head: bytes, rest: Iterator[bytes], decoding: Decoding) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(decoding.encoding)(
+        errors="replace" if decoding.encoding.startswith(("utf-16", "utf-32"))
+        else "surrogateescape")
+    start = 0
+    if decoding.bom:
+        start = len(codecs.BOM_UTF8) if decoding.encoding == "utf-8" else (
+            4 if decoding.encoding.startswith("utf-32") else 2)
+    yield decoder.decode(head[start:])
+    for chunk in rest:
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def decide(head: bytes, complete: bool, encoding: str | None
+           ) -> tuple[str | None, Decoding]:
+    """Decode a whole small file, or decide the codec of a large one from its head."""
+    if complete:
+        text, decoding = decode_bytes(head, encoding)
+        return text, decoding
+    cut = head.rfind(b"\n") + 1 or len(head)
+    if head[:2] in {b"\xff\xfe", b"\xfe\xff"} or b"\x00" in head[:64]:
+        cut = len(head) - len(head) % 4  # UTF-16/32: keep whole code units
+    _, decoding = decode_bytes(head[:cut], encoding)
+    return None, decoding
+
+
+def stream_blocks(member: Member, *, encoding: str | None, limits: Limits,
+                  findings: list[Finding], head: bytes, rest: Iterator[bytes],
+                  complete: bool) -> tuple[Decoding, Iterator[Block]]:
+    """Decide the decoding of ``member`` and stream its text as blocks of lines."""
+    text, decoding = decide(head, complete, encoding)
+    pieces: Iterable[str] = [text] if text is not None else _pieces(head, rest, decoding)
+    return decoding, _blocks(pieces, limits.max_line_chars, member.name, findings)
+
+
+def _cut(pending: list[str]) -> int:
+    """Index just after the last END:VCARD line of ``pending`` (0 when there is none)."""
+    for k in range(len(pending) - 1, -1, -1):
+        line = pending[k]
+        if len(line) < 16 and line.strip().upper() == "END:VCARD":
+            return k + 1
+    return 0
+
+
+def _blocks(pieces: Iterable[str], max_line: int, source: str,
+            findings: list[Finding]) -> Iterator[Block]:
+    carry: list[str] = []  # the unfinished last line, in pieces (no quadratic joins)
+    carry_len = 0
+    skipping = False  # inside a line that is over the limit
+    pending: list[str] = []
+    first = 1  # line number of pending[0]
+    dirty = False  # lone surrogates or NULs in a piece that pending lines came from
+    was_flagged = False
+    hold = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        piece = hold + piece
+        hold = ""
+        if piece.endswith("\r"):  # a CRLF may be split across pieces
+            piece, hold = piece[:-1], "\r"
+        flagged = "\x00" in piece or _ESCAPED.search(piece) is not None
+        dirty = dirty or flagged
+        if skipping:
+            brk = min((i for i in (piece.find("\n"), piece.find("\r")) if i >= 0), default=-1)
+            if brk < 0:
+                continue
+            skipping = False
+            piece = piece[brk + (2 if piece[brk : brk + 2] == "\r\n" else 1):]
+        if "\n" not in piece and "\r" not in piece:
+            carry.append(piece)
+            carry_len += len(piece)
+        else:
+            text = "".join(carry) + piece
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            last = lines.pop()
+            pending.extend(lines)
+            carry, carry_len = [last], len(last)
+        if carry_len > max_line:
+            findings.append(Finding.of(
+                "limit-exceeded", f"line is longer than {max_line:,} characters; skipped",
+                line=first + len(pending), source=source, column=1))
+            pending.append("")
+            carry, carry_len = [], 0
+            skipping = True
+        if len(pending) >= BLOCK_LINES:
+            cut = _cut(pending) or (len(pending) if len(pending) >= 4 * BLOCK_LINES else 0)
+            if cut:
+                yield Block(first, pending[:cut], escaped=dirty, nul=dirty)
+                first += cut
+                pending = pending[cut:]
+                # what is left came from this piece or the one before it
+                dirty = flagged or was_flagged
+        was_flagged = flagged
+    tail = "".join(carry) + hold
+    if tail and not skipping:
+        pending.append(tail.replace("\r", ""))
+    if pending:
+        yield Block(first, pending, escaped=dirty, nul=dirty)
