@@ -5,10 +5,10 @@ from __future__ import annotations
 import quopri
 import random
 
-import books
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import books
 import contactguard as cg
 from contactguard._fingerprint import canonical_fields, merkle_root, phone_key
 from contactguard._normalize import normalize_phone
@@ -157,3 +157,34 @@ def test_merkle_root_is_order_independent_and_domain_separated() -> None:
                         "+1 650 253 0000 x12", "138 0013 8000", "+49 30 1234567"]))
 def test_phone_key_fast_path_agrees_with_phonenumbers(raw: str) -> None:
     assert phone_key(raw, "CN") == normalize_phone(raw, region="CN").key
+
+
+def _example_spellings() -> list[tuple[str, str]]:
+    import phonenumbers as pn
+
+    out: list[tuple[str, str]] = []
+    kinds = [pn.PhoneNumberType.MOBILE, pn.PhoneNumberType.FIXED_LINE,
+             pn.PhoneNumberType.TOLL_FREE, pn.PhoneNumberType.VOIP]
+    for region in sorted(pn.SUPPORTED_REGIONS):
+        for kind in kinds:
+            num = pn.example_number_for_type(region, kind)
+            if num is None:
+                continue
+            national = pn.format_number(num, pn.PhoneNumberFormat.NATIONAL)
+            intl = pn.format_number(num, pn.PhoneNumberFormat.INTERNATIONAL)
+            e164 = pn.format_number(num, pn.PhoneNumberFormat.E164)
+            out += [(region, national), (region, intl), (region, e164),
+                    (region, "".join(ch for ch in national if ch.isdigit())),
+                    (region, "00" + e164[1:]), (region, "011" + e164[1:])]
+    return out
+
+
+def test_phone_key_fast_paths_agree_with_phonenumbers_for_every_region() -> None:
+    """Every region's example numbers, in national, international, E.164, bare-digit and
+    00/011 spellings: the fast paths must give exactly what the full parse gives."""
+    spellings = _example_spellings()
+    assert len(spellings) > 2000
+    bad = [(r, raw, phone_key(raw, r), normalize_phone(raw, region=r).key)
+           for r, raw in spellings
+           if phone_key(raw, r) != normalize_phone(raw, region=r).key]
+    assert bad == []

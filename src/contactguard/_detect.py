@@ -9,11 +9,12 @@ that identifies a person, and UIDs used twice.  Which properties get which check
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Final
 
 from ._corruption import check_image, check_text, decode_base64
+from ._errors import UsageError
 from ._findings import Finding
 from ._model import Contact, Snapshot
 from ._normalize import date_problem, email_problem, normalize_phone
@@ -78,19 +79,27 @@ def _contact_findings(index: int, contact: Contact, region: str | None) -> Itera
                          line=contact.line, source=src, contact=index)
 
 
-def detect(snapshot: Snapshot, *, region: str | None = None) -> tuple[Finding, ...]:
+def detect(snapshot: Snapshot, *, region: str | None = None,
+           max_per_kind: int = 10_000) -> tuple[Finding, ...]:
     """Every value-level finding in ``snapshot``, in contact order.
 
     ``region`` reads national phone numbers (default: the snapshot's, else inferred from
-    its internationally written numbers).
+    its internationally written numbers).  Past ``max_per_kind`` findings of one kind the
+    rest are counted in one ``findings-truncated`` finding.
     """
+    if not isinstance(snapshot, Snapshot):
+        raise UsageError(f"detect() takes a Snapshot, not {type(snapshot).__name__}")
     from ._fingerprint import region_for  # noqa: PLC0415 - same stage, avoids a cycle
 
     region = region if region is not None else region_for(snapshot)
     out: list[Finding] = []
     uids: dict[str, list[int]] = defaultdict(list)
+    per_kind: Counter[str] = Counter()
     for index, contact in enumerate(snapshot):
-        out.extend(_contact_findings(index, contact, region))
+        for f in _contact_findings(index, contact, region):
+            per_kind[f.kind] += 1
+            if per_kind[f.kind] <= max_per_kind:
+                out.append(f)
         uid = contact.uid
         if uid:
             uids[uid].append(index)
@@ -103,6 +112,10 @@ def detect(snapshot: Snapshot, *, region: str | None = None) -> tuple[Finding, .
                     "duplicate-uid", f"UID {uid[:40]!r} is also used by the card at line "
                     f"{first.line}", line=c.line, source=c.source, contact=other,
                     property="UID"))
+    out.extend(Finding.of("findings-truncated", f"{seen - max_per_kind:,} more {kind!r} "
+                          f"findings were counted but not kept (limit {max_per_kind:,})",
+                          source=snapshot.source.name)
+               for kind, seen in sorted(per_kind.items()) if seen > max_per_kind)
     return tuple(out)
 
 

@@ -20,8 +20,11 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from ._fingerprint import FIELD_GROUPS, region_for
+from ._html import current_options, render
 from ._match import MIN_EVIDENCE, Match, Side, match
 from ._model import Contact, Snapshot
+from ._runtime import gc_paused
+from ._tabular import DIFF_COLUMNS, DataFrame, data_frame, diff_rows, diff_view
 
 __all__ = ["ContactChange", "Diff", "FieldChange", "diff", "field_changes"]
 
@@ -83,8 +86,22 @@ class Diff:
     added: tuple[Contact, ...]
     changed: tuple[ContactChange, ...]
     unchanged: int
-    format_only: tuple[tuple[Contact, Contact], ...]
     region: str | None = None
+
+    @property
+    def format_only(self) -> tuple[tuple[Contact, Contact], ...]:
+        """Unchanged pairs whose cards are nevertheless spelled differently (phone format,
+        vCard version, labels, volatile fields): information, not a change.  Computed on
+        access, since comparing every raw card costs as much as the rest of the diff."""
+        changed = {(ch.match.before, ch.match.after) for ch in self.changed}
+        out = []
+        for m in self.matches:
+            if (m.before, m.after) in changed:
+                continue
+            a, b = self.before[m.before], self.after[m.after]
+            if a != b:
+                out.append((a, b))
+        return tuple(out)
 
     @property
     def ok(self) -> bool:
@@ -112,6 +129,23 @@ class Diff:
 
     def __repr__(self) -> str:
         return f"<Diff {self.summary()}>"
+
+    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*diff_view(self, show=show), masked=not show)
+
+    def to_pandas(self, *, show_personal_data: bool = False) -> DataFrame:
+        """One row per contact of ``before`` in order, then one per added contact; names
+        masked unless ``show_personal_data``.  Needs pandas
+        (``pip install 'contactguard[pandas]'``).
+
+        Columns: ``status`` (``intact``, ``changed``, ``missing``, ``added``),
+        ``before_index``, ``after_index``, ``name``, ``stage`` and ``confidence`` (of the
+        match), ``changes`` (``"1 phone changed, 1 photo lost"``).
+        """
+        return data_frame(DIFF_COLUMNS, diff_rows(self, show=show_personal_data))
 
 
 for _cls in (FieldChange, ContactChange, Diff):
@@ -168,17 +202,15 @@ def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
     (['Bob'], ['1 phone changed'])
     """
     region = region if region is not None else region_for(before, after)
-    sb, sa = Side(before, region), Side(after, region)
-    matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)
+    with gc_paused():
+        sb, sa = Side(before, region), Side(after, region)
+        matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)
     matched_after = {m.after for m in matches}
     changed: list[ContactChange] = []
-    format_only: list[tuple[Contact, Contact]] = []
     unchanged = 0
     for m in matches:
         if sb.fingerprints[m.before] == sa.fingerprints[m.after]:
             unchanged += 1
-            if before[m.before] != after[m.after]:
-                format_only.append((before[m.before], after[m.after]))
             continue
         changes = field_changes(sb.fields[m.before], sa.fields[m.after])
         if changes:
@@ -194,6 +226,5 @@ def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
         added=tuple(c for j, c in enumerate(after) if j not in matched_after),
         changed=tuple(changed),
         unchanged=unchanged,
-        format_only=tuple(format_only),
         region=region,
     )

@@ -9,12 +9,16 @@ one-line description live; detectors look their severity up here.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Final, SupportsIndex, overload
 
-__all__ = ["KINDS", "Finding", "Severity"]
+from ._html import current_options, render
+from ._tabular import FINDING_COLUMNS, DataFrame, data_frame, finding_rows, findings_view
+
+__all__ = ["KINDS", "Finding", "Findings", "Severity"]
 
 
 class Severity(StrEnum):
@@ -57,6 +61,7 @@ KINDS: Final = MappingProxyType({
     "unreadable-entry": (_E, "a file in a folder or archive that cannot be read"),
     "empty-source": (_W, "a source that holds no contacts at all"),
     "limit-exceeded": (_E, "input larger than a configured limit was skipped"),
+    "findings-truncated": (_W, "more findings of one kind than the limit: counted, not kept"),
     "charset-guessed": (_I, "the file's charset was detected, not declared"),
     # values (detection)
     "mojibake": (_E, "text that was decoded with the wrong charset"),
@@ -124,5 +129,94 @@ class Finding:
         return f"{self.location}: {self.severity}: {self.kind}: {self.message}"
 
 
-for _cls in (Finding, Severity):
+class Findings(tuple[Finding, ...]):
+    """Findings of a snapshot or a report: a tuple, with counts and a notebook display.
+
+    It is a plain tuple in every other way: it compares equal to a tuple of the same
+    findings, and ``snapshot.findings + more`` is a tuple.  Slicing and the filters
+    below return :class:`Findings` again.
+
+    >>> fs = Findings([Finding.of("nul-byte", "a NUL byte", line=3),
+    ...                Finding.of("missing-version", "no VERSION", line=1),
+    ...                Finding.of("nul-byte", "a NUL byte", line=9)])
+    >>> fs == tuple(fs), len(fs.errors), fs.summary()
+    (True, 2, '3 findings: 2 error, 1 info')
+    >>> {kind: len(group) for kind, group in fs.by_kind().items()}
+    {'nul-byte': 2, 'missing-version': 1}
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, findings: Iterable[Finding] = ()) -> Findings:
+        return super().__new__(cls, findings)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> Findings: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Finding | Findings:
+        if isinstance(index, slice):
+            return Findings(super().__getitem__(index))
+        return super().__getitem__(index)
+
+    @builtins.property
+    def errors(self) -> Findings:
+        """The error-level findings."""
+        return self.of_severity(Severity.ERROR)
+
+    @builtins.property
+    def warnings(self) -> Findings:
+        """The warning-level findings."""
+        return self.of_severity(Severity.WARNING)
+
+    def of_severity(self, severity: Severity | str) -> Findings:
+        """The findings of exactly ``severity``."""
+        wanted = Severity(severity)
+        return Findings(f for f in self if f.severity is wanted)
+
+    def of_kind(self, *kinds: str) -> Findings:
+        """The findings of any of ``kinds``."""
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise ValueError(f"unknown finding kind {unknown[0]!r}")
+        return Findings(f for f in self if f.kind in kinds)
+
+    def for_contact(self, index: int) -> Findings:
+        """The findings that belong to contact ``index`` of their snapshot."""
+        return Findings(f for f in self if f.contact == index)
+
+    def by_kind(self) -> dict[str, Findings]:
+        """The findings grouped by kind, the most frequent kind first."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self:
+            groups.setdefault(f.kind, []).append(f)
+        ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        return {kind: Findings(group) for kind, group in ordered}
+
+    def by_severity(self) -> dict[Severity, Findings]:
+        """The findings grouped by severity, errors first (every severity present)."""
+        return {s: self.of_severity(s) for s in sorted(Severity, key=lambda s: -s.rank)}
+
+    def summary(self) -> str:
+        """``"3 findings: 2 error, 1 info"`` (``"no findings"`` when empty)."""
+        if not self:
+            return "no findings"
+        parts = [f"{len(group):,} {s}" for s, group in self.by_severity().items() if group]
+        return f"{len(self):,} finding{'s' if len(self) != 1 else ''}: " + ", ".join(parts)
+
+    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*findings_view(self, show=show), masked=not show)
+
+    def to_pandas(self, *, show_personal_data: bool = False) -> DataFrame:
+        """One row per finding: ``kind``, ``severity``, ``line``, ``column``, ``source``,
+        ``contact``, ``property``, ``message``, ``suggestion`` (quoted text masked unless
+        ``show_personal_data``).  Needs pandas (``pip install 'contactguard[pandas]'``).
+        """
+        return data_frame(FINDING_COLUMNS, finding_rows(self, show=show_personal_data))
+
+
+for _cls in (Finding, Findings, Severity):
     _cls.__module__ = "contactguard"

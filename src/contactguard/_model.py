@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Final, NamedTuple, overload
 
 from ._errors import ParseError, UsageError
 from ._findings import Finding, Findings, Severity
+from ._runtime import gc_paused
 from ._html import current_options, render
 from ._read import (
     CardLimits,
@@ -29,6 +31,14 @@ from ._read import (
     read_csv,
     read_head,
     stream_blocks,
+)
+from ._tabular import (
+    CONTACT_COLUMNS,
+    DataFrame,
+    contact_rows,
+    contact_view,
+    data_frame,
+    snapshot_view,
 )
 
 __all__ = ["Contact", "ContactStream", "FileInfo", "Snapshot", "SourceInfo", "StructuredName",
@@ -170,7 +180,7 @@ class Snapshot(Sequence[Contact]):
     """
 
     contacts: tuple[Contact, ...]
-    findings: Findings = Findings()
+    findings: Findings = field(default_factory=Findings)
     source: SourceInfo = field(default_factory=lambda: SourceInfo("<data>"))
     default_region: str | None = None
 
@@ -284,6 +294,8 @@ class ContactStream(Iterator["Contact"]):
         self.findings = findings
         self.files: list[FileInfo] = []
         self.count = 0
+        self._cap = limits.max_findings_per_kind
+        self._per_kind: Counter[str] = Counter(f.kind for f in findings)
         self._it = self._generate(members, fmt, encoding, limits)
 
     @property
@@ -307,38 +319,49 @@ class ContactStream(Iterator["Contact"]):
             for card in cards:
                 self._drain(local, offset)
                 if card.version is None and kind == "vcard":
-                    findings.append(Finding.of("missing-version", "card has no VERSION; read "
-                                               "as vCard 3.0", line=card.line,
-                                               source=member.name, contact=self.count))
+                    self._add(Finding.of("missing-version", "card has no VERSION; read as "
+                                         "vCard 3.0", line=card.line, source=member.name,
+                                         contact=self.count))
                 self.count += 1
                 n += 1
                 yield Contact(card.properties, card.version, card.line, member.name,
                               card.property_lines, card.complete)
             self._drain(local, offset)
             if not n:
-                findings.append(Finding.of("empty-source", "no contacts found",
-                                           source=member.name))
+                self._add(Finding.of("empty-source", "no contacts found", source=member.name))
             self.files.append(FileInfo(member.name, kind, decoding, n))
+        for kind_, seen in sorted(self._per_kind.items()):
+            if seen > self._cap:
+                findings.append(Finding.of(
+                    "findings-truncated", f"{seen - self._cap:,} more {kind_!r} findings "
+                    f"were counted but not kept (limit {self._cap:,} per kind)",
+                    source=self.name))
+
+    def _add(self, finding: Finding) -> None:
+        self._per_kind[finding.kind] += 1
+        if self._per_kind[finding.kind] <= self._cap:
+            self.findings.append(finding)
 
     def _drain(self, local: list[Finding], offset: int) -> None:
-        if local:
-            self.findings.extend(f if f.contact is None or not offset else
-                                 replace(f, contact=f.contact + offset) for f in local)
-            local.clear()
+        for f in local:
+            self._add(f if f.contact is None or not offset else
+                      replace(f, contact=f.contact + offset))
+        local.clear()
 
 
 ContactStream.__module__ = "contactguard"
 
 
 def _build(stream: ContactStream, *, default_region: str | None, strict: bool) -> Snapshot:
-    contacts = tuple(stream)
+    with gc_paused():
+        contacts = tuple(stream)
     findings = stream.findings
     if strict:
         bad = next((f for f in findings if f.severity.rank >= Severity.WARNING.rank), None)
         if bad is not None:
             raise ParseError(bad.message, source=bad.source, line=bad.line,
                              column=bad.column, kind=bad.kind)
-    return Snapshot(contacts, tuple(findings), stream.source,
+    return Snapshot(contacts, Findings(findings), stream.source,
                     default_region.upper() if default_region else None)
 
 

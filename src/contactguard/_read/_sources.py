@@ -36,7 +36,9 @@ class Limits:
     default is 64 Mi).  ``max_card_chars`` and ``max_properties``: the rest of a larger card
     is skipped.  ``max_nesting``: vCard 2.1 ``AGENT`` cards nested deeper are skipped.
     ``max_members``, ``max_archive_bytes`` and ``max_compression_ratio`` bound folders and
-    zip archives (zip bombs).
+    zip archives (zip bombs).  ``max_findings_per_kind``: past it, findings of that kind
+    are counted in one ``findings-truncated`` finding instead of kept (a million empty
+    cards must not become a million findings in memory).
     """
 
     max_file_bytes: int = 4 << 30
@@ -44,6 +46,7 @@ class Limits:
     max_card_chars: int = 128 << 20
     max_properties: int = 10_000
     max_nesting: int = 4
+    max_findings_per_kind: int = 10_000
     max_members: int = 100_000
     max_archive_bytes: int = 4 << 30
     max_compression_ratio: float = 200.0
