@@ -1,0 +1,79 @@
+"""The report stage: build a neutral report document from a result, then render it.
+
+``*_report`` functions turn a result (findings, a Diff, verification reports, a
+manifest, duplicate groups) into a JSON-able document with personal data masked;
+:func:`assess` adds the CI gate; :func:`render` writes the document in one of
+:data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from ._gate import (
+    FAIL_LEVELS,
+    assess,
+    format_duration,
+    newest_mtime,
+    parse_duration,
+    stale_reason,
+)
+from ._html import render_html
+from ._json import render_json
+from ._junit import render_junit
+from ._markdown import render_markdown
+from ._model import (
+    SCHEMA_VERSION,
+    Report,
+    check_report,
+    diff_report,
+    dupes_report,
+    manifest_report,
+    verify_report,
+)
+from ._text import render_text
+
+__all__ = [
+    "FAIL_LEVELS",
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "Report",
+    "assess",
+    "check_report",
+    "diff_report",
+    "dupes_report",
+    "format_duration",
+    "manifest_report",
+    "newest_mtime",
+    "parse_duration",
+    "render",
+    "render_html",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "render_text",
+    "stale_reason",
+    "verify_report",
+]
+
+#: Output format -> renderer (text without colour; call :func:`render_text` for colour).
+FORMATS: Final[Mapping[str, Callable[[Report], str]]] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "html": render_html,
+    "markdown": render_markdown,
+}
+
+
+def render(doc: Report, format: str = "text") -> str:
+    """``doc`` rendered as ``format`` (one of :data:`FORMATS`)."""
+    try:
+        renderer = FORMATS[format]
+    except KeyError:
+        from .._errors import UsageError  # noqa: PLC0415
+
+        raise UsageError(f"unknown report format {format!r}; use one of "
+                         f"{', '.join(FORMATS)}") from None
+    return renderer(doc)

@@ -1,0 +1,128 @@
+"""Phrases shared by the human-readable renderers (text, Markdown, HTML, JUnit).
+
+Everything here turns parts of a report document into short English; nothing decides
+anything.  :func:`clean` makes text from a contact safe to print: control characters
+(which could drive a terminal or break XML) are shown as ``\\xNN`` escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+__all__ = [
+    "clean",
+    "contact_text",
+    "finding_text",
+    "group_reasons",
+    "heading",
+    "member_text",
+    "row_details",
+    "title",
+    "where_text",
+]
+
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_STATUS_TITLE: Final = {"restore": "against"}
+
+
+def clean(text: object) -> str:
+    r"""``text`` as a string with control characters escaped.
+
+    >>> clean("a\x1bb")
+    'a\\x1bb'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def title(doc: Mapping[str, Any]) -> str:
+    """``"contactguard verify"``."""
+    return f"contactguard {doc['command']}"
+
+
+def heading(comparison: Mapping[str, Any]) -> str:
+    """``"restore.vcf against backup.vcf"``, ``"a.vcf and b.vcf"`` for two copies."""
+    kind = comparison["kind"]
+    if kind == "manifest":
+        return f"{comparison['checked']} against manifest {comparison['reference']}"
+    if kind == "diff":
+        return f"{comparison['reference']} → {comparison['checked']}"
+    if kind == "copies":
+        return f"{comparison['reference']} and {comparison['checked']}"
+    return f"{comparison['checked']} {_STATUS_TITLE[kind]} {comparison['reference']}"
+
+
+def contact_text(row: Mapping[str, Any]) -> str:
+    """``"王* (UID ios-00000005)"``, or the label alone when the name is unknown."""
+    label = clean(row["label"])
+    return f"{clean(row['name'])} ({label})" if row.get("name") else label
+
+
+def where_text(row: Mapping[str, Any], comparison: Mapping[str, Any]) -> str:
+    """Where the contact is: ``"backup.vcf line 65"`` (reference side first)."""
+    for side in ("reference", "checked"):
+        w = row.get(side)
+        if w and w.get("line") is not None:
+            src = clean(w.get("source") or comparison[side])
+            return src if f"line {w['line']}" in row["label"] else f"{src} line {w['line']}"
+    return ""
+
+
+def _value(v: Any) -> str:
+    return clean(v) if v is not None else ""
+
+
+def row_details(row: Mapping[str, Any], comparison: Mapping[str, Any]) -> str:
+    """What happened to a contact, in one line."""
+    status = row["status"]
+    if status == "missing":
+        return (f"only in {comparison['reference']}" if comparison["kind"] == "copies"
+                else f"not in {comparison['checked']}")
+    if status == "added":
+        return (f"only in {comparison['checked']}" if comparison["kind"] == "copies"
+                else f"not in {comparison['reference']}")
+    parts = []
+    for c in row["changes"]:
+        before, after = _value(c["before"]), _value(c["after"])
+        text = f"{c['field']} {c['kind']}"
+        if c["kind"] == "changed" and (before or after):
+            text += f": {before} → {after}"
+        elif before or after:
+            text += f": {before or after}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def finding_text(f: Mapping[str, Any]) -> str:
+    """``"restore.vcf:312: error: bad-quoted-printable: N: …"`` (and the suggestion)."""
+    where = clean(f.get("source") or "<data>")
+    if f.get("line") is not None:
+        where += f":{f['line']}"
+    text = f"{where}: {f['severity']}: {f['kind']}: {clean(f['message'])}"
+    if f.get("suggestion"):
+        text += f" (suggested repair: {clean(f['suggestion'])})"
+    return text
+
+
+def member_text(member: Mapping[str, Any]) -> str:
+    """A duplicate group member: ``"张* (contact #4, line 23)"``, with its line if the
+    label lacks it."""
+    text = contact_text(member)
+    line = member.get("line")
+    return text if line is None or f"line {line}" in member["label"] else f"{text} line {line}"
+
+
+def group_reasons(group: Mapping[str, Any]) -> list[str]:
+    """Why a group's contacts look like one person, pair by pair (kinds of evidence only).
+
+    Contacts are numbered as in the file: ``#1 and #4: same phone number``.
+    """
+    out = []
+    for p in group["pairs"]:
+        text = f"#{p['first'] + 1} and #{p['second'] + 1}: " + (", ".join(p["agreed"]) or
+                                                               "identical user data")
+        if p["disagreed"]:
+            text += "; but " + ", ".join(p["disagreed"])
+        out.append(clean(text))
+    return out

@@ -1,0 +1,163 @@
+"""The pass/fail gate of a CI job: which problems in a report fail it.
+
+A report fails when it holds a problem at or above the fail level (``error``,
+``warning``, or ``never``), when a per-kind threshold is exceeded, or when the newest
+backup is older than allowed.  The severity of each problem is data (:data:`STATUS_SEVERITY`):
+a contact missing or changed is an error, a contact added is a warning, and between two
+copies of one backup a contact only one of them holds is an error whichever side has it.
+A threshold replaces the severity rule for its kind: with ``max_missing=2`` up to two
+missing contacts (in any one comparison) pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from .._errors import SourceError, UsageError
+from .._findings import Severity
+from ._model import Report
+
+__all__ = [
+    "FAIL_LEVELS",
+    "STATUS_SEVERITY",
+    "assess",
+    "format_duration",
+    "newest_mtime",
+    "parse_duration",
+    "severity_fails",
+    "stale_reason",
+    "status_fails",
+]
+
+#: ``--fail-on`` level -> the lowest severity that fails (``None``: nothing does).
+FAIL_LEVELS: Final[Mapping[str, Severity | None]] = {
+    "error": Severity.ERROR, "warning": Severity.WARNING, "never": None,
+}
+#: (comparison kind, contact status) -> severity; ``*`` is any kind.
+STATUS_SEVERITY: Final[Mapping[tuple[str, str], Severity]] = {
+    ("*", "missing"): Severity.ERROR,
+    ("*", "changed"): Severity.ERROR,
+    ("*", "added"): Severity.WARNING,
+    ("copies", "added"): Severity.ERROR,  # only in the second copy = missing from the first
+}
+_WORDS: Final = {"missing": "missing", "changed": "changed", "added": "added"}
+_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION: Final = re.compile(r"\s*(\d+)\s*([smhdw])\s*\Z", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> datetime.timedelta:
+    """``"12h"``, ``"31d"``, ``"6w"`` (also ``s``, ``m``) as a timedelta.
+
+    >>> parse_duration("31d").days
+    31
+    """
+    m = _DURATION.match(text)
+    if m is None:
+        raise UsageError(f"cannot read the duration {text!r}; write a number and a unit, "
+                         "such as 12h, 31d or 6w")
+    return datetime.timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def format_duration(delta: datetime.timedelta) -> str:
+    """A rounded, readable length of time: ``"40 days"``, ``"5 hours"``."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+def newest_mtime(path: str | os.PathLike[str]) -> float:
+    """The modification time of ``path``, or of the newest file inside a folder."""
+    p = Path(path)
+    try:
+        if not p.is_dir():
+            return p.stat().st_mtime
+        times = [Path(d, f).stat().st_mtime for d, _, files in os.walk(p) for f in files]
+    except OSError as exc:
+        raise SourceError(f"cannot read {p}: {exc.strerror or exc}") from exc
+    if not times:
+        raise SourceError(f"{p} is an empty folder: it holds no backup")
+    return max(times)
+
+
+def stale_reason(paths: Iterable[str | os.PathLike[str]], max_age: datetime.timedelta, *,
+                 now: float) -> str | None:
+    """Why the newest of ``paths`` is too old, or ``None`` when it is recent enough."""
+    newest = max(newest_mtime(p) for p in paths)
+    age = datetime.timedelta(seconds=max(now - newest, 0.0))
+    if age <= max_age:
+        return None
+    return (f"the newest backup is {format_duration(age)} old, older than the allowed "
+            f"{format_duration(max_age)}")
+
+
+def _severity(kind: str, status: str) -> Severity | None:
+    return STATUS_SEVERITY.get((kind, status)) or STATUS_SEVERITY.get(("*", status))
+
+
+def assess(doc: Report, *, fail_on: str = "error", max_missing: int | None = None,
+           max_changed: int | None = None, max_added: int | None = None,
+           max_age: str | None = None, stale: str | None = None,
+           ) -> dict[str, Any]:
+    """The gate of ``doc``: ``{"failed": bool, "reasons": [...], ...}``.
+
+    ``max_age`` is the allowed age as given (``"31d"``), recorded for the reports;
+    ``stale`` is the reason the backup is too old (see :func:`stale_reason`), if it is.
+    """
+    if fail_on not in FAIL_LEVELS:
+        raise UsageError(f"unknown fail level {fail_on!r}; use error, warning or never")
+    limits = {"missing": max_missing, "changed": max_changed, "added": max_added}
+    for kind, limit in limits.items():
+        if limit is not None and limit < 0:
+            raise UsageError(f"--max-{kind} must be 0 or more, not {limit}")
+    reasons: list[str] = []
+    gate: dict[str, Any] = {"fail_on": fail_on, "thresholds": limits, "max_age": max_age,
+                            "stale": stale}
+    for c in doc.get("comparisons", []):
+        where = (f"between {c['reference']} and {c['checked']}" if c["kind"] == "copies"
+                 else f"in {c['checked']} (against {c['reference']})")
+        for status in ("missing", "changed", "added"):
+            n = c["counts"][status]
+            if not n:
+                continue
+            limit = limits[status]
+            failed = status_fails(gate, c["kind"], status, n)
+            if not failed:
+                continue
+            what = (f"{n:,} contact{'' if n == 1 else 's'} "
+                    + (f"only in {c['reference' if status == 'missing' else 'checked']}"
+                       if c["kind"] == "copies" and status != "changed" else _WORDS[status]))
+            reasons.append(f"{what} {where}" + (f" (more than --max-{status} {limit})"
+                                                  if limit is not None else ""))
+    counts = doc["summary"]["findings"]
+    for sev in sorted(Severity, key=lambda s: -s.rank):
+        if severity_fails(gate, sev.value) and counts.get(sev.value):
+            n = counts[sev.value]
+            reasons.append(f"{n:,} {sev.value}-level finding{'' if n == 1 else 's'}")
+    if stale is not None:
+        reasons.append(stale)
+    gate.update(failed=bool(reasons), reasons=reasons)
+    return gate
+
+
+def status_fails(gate: Mapping[str, Any], kind: str, status: str, count: int) -> bool:
+    """Whether ``count`` contacts of ``status`` in one comparison of ``kind`` fail ``gate``."""
+    limit = gate["thresholds"].get(status)
+    if limit is not None:
+        return bool(count > limit)
+    level = FAIL_LEVELS[gate["fail_on"]]
+    severity = _severity(kind, status)
+    return level is not None and severity is not None and severity.rank >= level.rank
+
+
+def severity_fails(gate: Mapping[str, Any], severity: str) -> bool:
+    """Whether a finding of ``severity`` fails ``gate``."""
+    level = FAIL_LEVELS[gate["fail_on"]]
+    return level is not None and Severity(severity).rank >= level.rank

@@ -1,0 +1,123 @@
+"""The HTML renderer: one self-contained page, readable offline and safe to open.
+
+Inline CSS only: no script, no image, font or style sheet from anywhere, and a
+Content-Security-Policy that forbids them all.  Every piece of text that comes from a
+file (names, labels, paths, finding messages, suggestions) passes through
+:func:`html.escape`.  Summary first, then each comparison, then the findings.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Final
+
+from ._describe import (
+    clean,
+    contact_text,
+    group_reasons,
+    heading,
+    member_text,
+    row_details,
+    where_text,
+)
+from ._model import Report
+from ._text import verdict
+
+__all__ = ["render_html"]
+
+_CSS: Final = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC",
+sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1f24;background:#fff}
+h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}
+.banner{border-radius:8px;padding:1rem 1.25rem;margin-bottom:1.5rem;border:1px solid}
+.banner.fail{background:#fff1f0;border-color:#e5534b}.banner.ok{background:#effaf1;
+border-color:#3fb950}.verdict{font-weight:700;letter-spacing:.04em}
+.banner p{margin:.35rem 0 0}ul.reasons{margin:.5rem 0 0;padding-left:1.25rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #d8dee4;
+vertical-align:top}th{background:#f6f8fa;font-weight:600}td.n,th.n{text-align:right}
+.missing,.error{color:#b42318;font-weight:600}.changed,.warning{color:#9a6700;
+font-weight:600}.added,.info{color:#0b5cad}.intact{color:#1a7f37}
+.muted{color:#57606a;font-size:.9rem}code{font-size:.9em}
+"""
+_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
+
+
+def e(text: object) -> str:
+    """``text`` escaped for HTML text and attribute values."""
+    return html.escape(clean(text), quote=True)
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[str]], numeric: int = 0) -> str:
+    cols = list(head)
+    first = len(cols) - numeric
+    th = "".join(f'<th{" class=n" if i >= first else ""}>{c}</th>' for i, c in enumerate(cols))
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i >= first else ""}>{c}</td>'
+                                    for i, c in enumerate(r)) + "</tr>\n" for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>\n{body}</tbody></table>\n"
+
+
+def render_html(doc: Report) -> str:
+    """``doc`` as one HTML5 page."""
+    head = verdict(doc)
+    cls = "fail" if head == "FAIL" else "ok"
+    title = f"contactguard {doc['command']}: {head}"
+    parts = [
+        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n",
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n',
+        '<meta name=viewport content="width=device-width, initial-scale=1">\n',
+        f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
+        f"<h1>contactguard {e(doc['command'])}</h1>\n",
+        f'<section class="banner {cls}"><span class=verdict>{head}</span>'
+        f"<p>{e(doc['summary']['text'])}</p>",
+    ]
+    gate = doc.get("gate")
+    if gate is not None and gate["reasons"]:
+        parts.append(f"<p>Failed (<code>--fail-on {e(gate['fail_on'])}</code>) because:</p>"
+                     "<ul class=reasons>" + "".join(f"<li>{e(r)}</li>" for r in gate["reasons"])
+                     + "</ul>")
+    parts.append("</section>\n")
+    if doc["comparisons"]:
+        parts.append("<h2>Summary</h2>\n")
+        parts.append(_table(
+            ["Comparison", "Reference", "Intact", "Missing", "Changed", "Added"],
+            ([e(heading(c)), *(f"{c['counts'][k]:,}" for k in
+                               ("reference", "intact", "missing", "changed", "added"))]
+             for c in doc["comparisons"]), numeric=5))
+    for c in doc["comparisons"]:
+        rows = [r for r in c["contacts"] if r["status"] != "intact"]
+        parts.append(f"<h2>{e(heading(c))}</h2>\n")
+        if not rows:
+            parts.append(f"<p class=intact>All {c['counts']['intact']:,} contacts "
+                         "intact.</p>\n")
+            continue
+        parts.append(_table(["Status", "Contact", "Where", "What happened"],
+                            ([f"<span class={r['status']}>{e(r['status'])}</span>",
+                              e(contact_text(r)), e(where_text(r, c)), e(row_details(r, c))]
+                             for r in rows)))
+    if doc.get("groups"):
+        parts.append("<h2>Duplicate groups</h2>\n")
+        parts.append(_table(["#", "Contacts", "Why"], (
+            [str(n), "<br>".join(e(member_text(m)) for m in g["members"]),
+             "<br>".join(e(r) for r in group_reasons(g))]
+            for n, g in enumerate(doc["groups"], 1))))
+    if doc["findings"]:
+        parts.append(f"<h2>Findings ({len(doc['findings']):,})</h2>\n")
+        parts.append(_table(["Severity", "Where", "Kind", "Message"], (
+            [f"<span class={e(f['severity'])}>{e(f['severity'])}</span>",
+             e((f.get("source") or "") + (f":{f['line']}" if f.get("line") is not None
+                                          else "")),
+             e(f["kind"]),
+             e(f["message"] + (f" (suggested repair: {f['suggestion']})"
+                               if f.get("suggestion") else ""))]
+            for f in doc["findings"])))
+    parts.append("<h2>Inputs</h2>\n")
+    parts.append(_table(["Role", "Path", "Format", "Contacts"], (
+        [e(i["role"]), e(i["path"]), e(i["format"]), f"{i['contacts']:,}"]
+        for i in doc["inputs"]), numeric=1))
+    note = ("Phone numbers, emails and names are masked."
+            if doc["personal_data"] == "masked" else "This report shows personal data.")
+    parts.append(f"<p class=muted>{e(note)} {e(doc['generator'])}, report schema "
+                 f"{doc['schema_version']}.</p>\n</body>\n</html>\n")
+    return "".join(parts)

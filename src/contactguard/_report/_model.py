@@ -1,0 +1,425 @@
+"""The report document: one neutral, JSON-able ``dict`` per command result.
+
+Every renderer (JSON, JUnit, HTML, Markdown, text) draws from this document and from
+nothing else, so all formats say the same thing.  Personal data is masked *here*, once,
+unless the caller asks for it (``show_personal_data=True``): phone numbers, emails and
+names with :mod:`contactguard._mask`, any other value (addresses, notes, dates, repair
+suggestions) by its length only.  The document's shape is described by
+``report.schema.json`` (:data:`SCHEMA_VERSION`) and ``docs/report-schema.md``.
+
+Nothing here reads a clock: a document holds a ``created`` time only when one is passed,
+so two runs on the same input give the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from .._copies import CopyComparison
+from .._diff import Diff, FieldChange
+from .._findings import Finding, Severity
+from .._manifest import Manifest
+from .._mask import mask_email, mask_name, mask_phone, mask_value
+from .._model import Contact, Snapshot
+from .._verify import ManifestReport, RestoreReport, Verdict
+
+if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)
+    from .._duplicates import DuplicateGroup
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "Report",
+    "check_report",
+    "diff_report",
+    "dupes_report",
+    "manifest_report",
+    "verify_report",
+]
+
+#: Version of the report document; see docs/report-schema.md for the compatibility policy.
+SCHEMA_VERSION: Final = 1
+
+#: A report document (see ``report.schema.json``).
+Report = dict[str, Any]
+
+#: What became of a reference contact, in the order reports list them.
+STATUSES: Final = ("missing", "changed", "added", "intact")
+
+_N_SEP: Final = "\x1f"  # component separator of canonical structured values
+
+
+def _mask_structured_name(value: str) -> str:
+    return mask_name(" ".join(part for part in value.split(_N_SEP) if part))
+
+
+#: How each property's value is masked; anything not listed is masked by its length.
+MASKERS: Final[Mapping[str, Callable[[str], str]]] = {
+    "TEL": mask_phone,
+    "EMAIL": mask_email,
+    "FN": mask_name,
+    "N": _mask_structured_name,
+    "NICKNAME": mask_name,
+    "X-PHONETIC-FIRST-NAME": mask_name,
+    "X-PHONETIC-LAST-NAME": mask_name,
+}
+#: Properties whose canonical value is a digest of binary data, not personal data.
+DIGEST_PROPERTIES: Final = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+#: Finding kinds whose message quotes text from the file; the quoted parts are masked.
+QUOTING_KINDS: Final = frozenset({
+    "unparsable-line", "charset-mismatch", "invalid-date", "invalid-email", "duplicate-uid",
+    "bad-csv-row",
+})
+_QUOTED: Final = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_DIGIT_RUN: Final = re.compile(r"\d{9,}")  # long enough to be a phone number
+_SEVERITIES: Final = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
+
+
+@dataclass(frozen=True, slots=True)
+class _Masker:
+    show: bool
+
+    def value(self, prop: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if prop in DIGEST_PROPERTIES:  # a digest names the picture; damaged data is long
+            return value[:19] if value.startswith("sha256:") else mask_value(value)
+        shown = value.replace(_N_SEP, ";")
+        if self.show:
+            return shown
+        return MASKERS.get(prop, mask_value)(value if prop in MASKERS else shown)
+
+    def name(self, contact: Contact | None) -> str | None:
+        if contact is None:
+            return None
+        name = contact.formatted_name
+        if name is None:
+            return None
+        return name if self.show else mask_name(name)
+
+    def label(self, label: str) -> str:
+        # Labels carry a UID when it looks opaque; a UID holding a phone number does not.
+        if self.show:
+            return label
+        return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), label)
+
+    def message(self, finding: Finding) -> str:
+        if self.show or finding.kind not in QUOTING_KINDS:
+            return finding.message
+        return _QUOTED.sub(lambda m: mask_value(m.group()[1:-1]), finding.message)
+
+    def suggestion(self, text: str | None) -> str | None:
+        if text is None or self.show:
+            return text
+        return mask_value(text)
+
+
+def _head(command: str, masker: _Masker, created: str | None) -> Report:
+    from .. import __version__  # noqa: PLC0415 - read at call time, avoids an import cycle
+
+    doc: Report = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"contactguard {__version__}",
+        "command": command,
+        "personal_data": "shown" if masker.show else "masked",
+    }
+    if created is not None:
+        doc["created"] = created
+    return doc
+
+
+def _input(role: str, snapshot: Snapshot, path: str | None = None) -> dict[str, Any]:
+    return {
+        "role": role,
+        "path": path if path is not None else snapshot.source.name,
+        "format": snapshot.source.format,
+        "contacts": len(snapshot),
+        "files": [{"name": f.name, "format": f.format,
+                   "encoding": f.decoding.encoding if f.decoding is not None else None,
+                   "cards": f.cards} for f in snapshot.source.files],
+    }
+
+
+def _finding(f: Finding, masker: _Masker) -> dict[str, Any]:
+    return {"kind": f.kind, "severity": f.severity.value, "message": masker.message(f),
+            "source": f.source, "line": f.line, "column": f.column, "contact": f.contact,
+            "property": f.property, "suggestion": masker.suggestion(f.suggestion)}
+
+
+def _by_line(findings: Iterable[Finding]) -> list[Finding]:
+    """One snapshot's findings in file order (reading and value findings interleaved)."""
+    return sorted(findings, key=lambda f: f.line if f.line is not None else 0)
+
+
+def _finding_counts(findings: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    counts = Counter(f["severity"] for f in findings)
+    return {s: counts[s] for s in _SEVERITIES}
+
+
+def _change(c: FieldChange, masker: _Masker) -> dict[str, Any]:
+    return {"kind": c.kind, "field": c.field, "property": c.property,
+            "before": masker.value(c.property, c.before),
+            "after": masker.value(c.property, c.after)}
+
+
+def _where(index: int | None, snapshot: Snapshot | None) -> dict[str, Any] | None:
+    if index is None:
+        return None
+    contact = snapshot[index] if snapshot is not None else None
+    return {"index": index, "line": contact.line if contact is not None else None,
+            "source": contact.source if contact is not None else None}
+
+
+def _contact_label(snapshot: Snapshot, index: int) -> str:
+    contact = snapshot[index]
+    uid = contact.uid
+    if uid and "@" not in uid and len(uid) <= 64:
+        return f"UID {uid}"
+    where = f", line {contact.line}" if contact.line is not None else ""
+    return f"contact #{index + 1}{where}"
+
+
+def _row(masker: _Masker, status: str, label: str, name: str | None, *,
+         reference: dict[str, Any] | None, checked: dict[str, Any] | None,
+         changes: Sequence[FieldChange] = (), reasons: Sequence[str] = ()) -> dict[str, Any]:
+    return {"status": status, "label": masker.label(label), "name": name,
+            "reference": reference, "checked": checked,
+            "changes": [_change(c, masker) for c in changes], "reasons": list(reasons)}
+
+
+def _comparison(kind: str, reference: str, checked: str, rows: list[dict[str, Any]],
+                ) -> dict[str, Any]:
+    counts = Counter(r["status"] for r in rows)
+    fields: Counter[str] = Counter()
+    for r in rows:
+        if r["status"] == "changed":
+            fields.update(f"{c['field']} {c['kind']}" for c in r["changes"])
+    order = {s: i for i, s in enumerate(STATUSES)}
+    rows = sorted(rows, key=lambda r: order[r["status"]])  # stable: keeps file order within
+    return {
+        "kind": kind, "reference": reference, "checked": checked,
+        "ok": not counts["missing"] and not counts["changed"]
+        and not (kind == "copies" and counts["added"]),
+        "counts": {"reference": counts["intact"] + counts["changed"] + counts["missing"],
+                   **{s: counts[s] for s in STATUSES}},
+        "changed_fields": dict(sorted(fields.items())),
+        "contacts": rows,
+    }
+
+
+def _diff_rows(d: Diff, masker: _Masker) -> list[dict[str, Any]]:
+    by_before = {m.before: m for m in d.matches}
+    changed = {id(ch.before): ch for ch in d.changed}
+    rows = []
+    for i, contact in enumerate(d.before):
+        m = by_before.get(i)
+        ref = _where(i, d.before)
+        label = _contact_label(d.before, i)
+        if m is None:
+            rows.append(_row(masker, "missing", label, masker.name(contact), reference=ref,
+                             checked=None))
+            continue
+        ch = changed.get(id(contact))
+        rows.append(_row(masker, "changed" if ch else "intact", label, masker.name(contact),
+                         reference=ref, checked=_where(m.after, d.after),
+                         changes=ch.changes if ch else (), reasons=m.reasons))
+    matched = {m.after for m in d.matches}
+    rows.extend(_row(masker, "added", _contact_label(d.after, j), masker.name(d.after[j]),
+                     reference=None, checked=_where(j, d.after))
+                for j in range(len(d.after)) if j not in matched)
+    return rows
+
+
+def _verdict_rows(verdicts: Sequence[Verdict], reference: Snapshot | None,
+                  checked: Snapshot, manifest: Manifest | None, masker: _Masker
+                  ) -> list[dict[str, Any]]:
+    rows = []
+    for v in verdicts:
+        if reference is not None:
+            ref = _where(v.reference, reference)
+            who = reference[v.reference] if v.reference is not None else None
+        else:
+            ref = None
+            if v.reference is not None and manifest is not None:
+                e = manifest.entries[v.reference]
+                ref = {"index": v.reference, "line": e.line, "source": e.source}
+            who = None
+        if who is None and v.checked is not None:
+            who = checked[v.checked]
+        rows.append(_row(masker, v.status, v.label, masker.name(who), reference=ref,
+                         checked=_where(v.checked, checked), changes=v.changes,
+                         reasons=v.reasons))
+    return rows
+
+
+def _summary(doc: Report, text: str) -> None:
+    comparisons = doc.get("comparisons", [])
+    totals = Counter[str]()
+    for c in comparisons:
+        totals.update({s: c["counts"][s] for s in STATUSES})
+    doc["summary"] = {
+        "text": text,
+        "ok": all(c["ok"] for c in comparisons)
+        and not any(f["severity"] == "error" for f in doc["findings"]),
+        "findings": _finding_counts(doc["findings"]),
+        **{s: totals[s] for s in STATUSES},
+    }
+
+
+def _findings_text(counts: Mapping[str, int]) -> str:
+    total = sum(counts.values())
+    if not total:
+        return "no findings"
+    parts = [f"{counts[s]:,} {s}{'' if counts[s] == 1 else 's'}"
+             for s in _SEVERITIES if counts[s]]
+    return f"{total:,} finding{'' if total == 1 else 's'} ({', '.join(parts)})"
+
+
+def comparison_text(c: Mapping[str, Any]) -> str:
+    """``"37 of 40 contacts intact, 2 missing, 1 changed (1 phone changed), 0 added"``."""
+    n = c["counts"]
+    changed = f"{n['changed']:,} changed"
+    if c["changed_fields"]:
+        changed += " (" + ", ".join(f"{v:,} {k}" for k, v in c["changed_fields"].items()) + ")"
+    if c["kind"] == "copies":
+        return (f"{n['intact']:,} contacts in both, {n['missing']:,} only in "
+                f"{c['reference']}, {n['added']:,} only in {c['checked']}, {changed}")
+    return (f"{n['intact']:,} of {n['reference']:,} contacts intact, {n['missing']:,} "
+            f"missing, {changed}, {n['added']:,} added")
+
+
+def check_report(snapshots: Sequence[Snapshot], *, paths: Sequence[str] | None = None,
+                 show_personal_data: bool = False, created: str | None = None) -> Report:
+    """The report of ``contactguard check``: every finding of every snapshot (already
+    checked with :func:`contactguard.check`)."""
+    masker = _Masker(show_personal_data)
+    doc = _head("check", masker, created)
+    doc["inputs"] = [_input("checked", s, paths[i] if paths else None)
+                     for i, s in enumerate(snapshots)]
+    doc["findings"] = [_finding(f, masker) for s in snapshots for f in _by_line(s.findings)]
+    doc["comparisons"] = []
+    contacts = sum(len(s) for s in snapshots)
+    files = len(snapshots)
+    counts = _finding_counts(doc["findings"])
+    _summary(doc, f"{files:,} file{'' if files == 1 else 's'}, {contacts:,} contacts, "
+             f"{_findings_text(counts)}")
+    return doc
+
+
+def diff_report(d: Diff, *, paths: Sequence[str] | None = None,
+                show_personal_data: bool = False, created: str | None = None) -> Report:
+    """The report of ``contactguard diff``: what was lost, changed and added."""
+    masker = _Masker(show_personal_data)
+    doc = _head("diff", masker, created)
+    old, new = (paths or (d.before.source.name, d.after.source.name))[:2]
+    doc["inputs"] = [_input("reference", d.before, old), _input("checked", d.after, new)]
+    doc["findings"] = [_finding(f, masker) for f in _by_line(d.after.findings)]
+    comp = _comparison("diff", old, new, _diff_rows(d, masker))
+    doc["comparisons"] = [comp]
+    _summary(doc, comparison_text(comp))
+    return doc
+
+
+def verify_report(results: Sequence[ManifestReport | RestoreReport], *,
+                  reference: str | None = None, paths: Sequence[str] | None = None,
+                  copies: Sequence[CopyComparison] = (),
+                  show_personal_data: bool = False, created: str | None = None) -> Report:
+    """The report of ``contactguard verify``: each checked snapshot against its reference
+    (a backup, or a manifest called ``reference``), then the copies against each other
+    (``copies[k].first``/``.second`` index ``results``)."""
+    masker = _Masker(show_personal_data)
+    doc = _head("verify", masker, created)
+    inputs: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    comparisons: list[dict[str, Any]] = []
+    names: list[str] = []
+    for i, rep in enumerate(results):
+        if isinstance(rep, RestoreReport):
+            checked, ref_snap = rep.diff.after, rep.diff.before
+            ref_name = reference or ref_snap.source.name
+            if i == 0:
+                inputs.append(_input("reference", ref_snap, ref_name))
+            kind, manifest, own = "restore", None, rep.findings
+            rows = _verdict_rows(rep.verdicts, ref_snap, checked, None, masker)
+        else:
+            checked, ref_snap, manifest = rep.snapshot, None, rep.manifest
+            ref_name = reference or manifest.source_name or "manifest"
+            if i == 0:
+                inputs.append({"role": "manifest", "path": ref_name, "format": "manifest",
+                               "contacts": len(manifest), "files": []})
+            kind, own = "manifest", checked.findings
+            rows = _verdict_rows(rep.verdicts, None, checked, manifest, masker)
+        name = paths[i] if paths else checked.source.name
+        names.append(name)
+        inputs.append(_input("checked", checked, name))
+        findings.extend(_finding(f, masker) for f in _by_line(own))
+        comparisons.append(_comparison(kind, ref_name, name, rows))
+    for cc in copies:
+        comparisons.append(_comparison("copies", names[cc.first], names[cc.second],
+                                       _diff_rows(cc.diff, masker)))
+    doc["inputs"], doc["findings"], doc["comparisons"] = inputs, findings, comparisons
+    checks = [c for c in comparisons if c["kind"] != "copies"]
+    if len(checks) == 1:
+        text = comparison_text(checks[0])
+    else:
+        bad = sum(not c["ok"] for c in checks)
+        text = f"{len(checks):,} copies verified, {bad:,} with problems"
+        if copies:
+            differ = sum(not c["ok"] for c in comparisons if c["kind"] == "copies")
+            text += f"; {differ:,} of {len(copies):,} pairs of copies differ"
+    text += "; " + _findings_text(_finding_counts(findings))
+    _summary(doc, text)
+    return doc
+
+
+def manifest_report(manifest: Manifest, snapshot: Snapshot, *, output: str,
+                    path: str | None = None, show_personal_data: bool = False,
+                    created: str | None = None) -> Report:
+    """The report of ``contactguard manifest``: what was recorded, and the input's
+    findings.  The salt and digests are left out: they differ on every run."""
+    masker = _Masker(show_personal_data)
+    doc = _head("manifest", masker, created)
+    doc["inputs"] = [_input("checked", snapshot, path)]
+    doc["findings"] = [_finding(f, masker) for f in _by_line(snapshot.findings)]
+    doc["comparisons"] = []
+    doc["manifest"] = {"path": output, "contacts": len(manifest),
+                       "algorithm": manifest.algorithm, "keyed": manifest.keyed,
+                       "region": manifest.region}
+    _summary(doc, f"manifest of {len(manifest):,} contacts written to {output} "
+             f"({manifest.algorithm}); {_findings_text(_finding_counts(doc['findings']))}")
+    return doc
+
+
+def dupes_report(snapshot: Snapshot, groups: Sequence[DuplicateGroup], *,
+                 path: str | None = None, merged: str | None = None,
+                 show_personal_data: bool = False, created: str | None = None) -> Report:
+    """The report of ``contactguard dupes``: each group of contacts that look like one
+    person (from :func:`contactguard.find_duplicates`), with the evidence pair by pair."""
+    masker = _Masker(show_personal_data)
+    doc = _head("dupes", masker, created)
+    doc["inputs"] = [_input("checked", snapshot, path)]
+    doc["findings"] = [_finding(f, masker) for f in _by_line(snapshot.findings)]
+    doc["comparisons"] = []
+    out: list[dict[str, Any]] = []
+    for g in groups:
+        out.append({
+            "members": [{"index": i, "line": snapshot[i].line, "source": snapshot[i].source,
+                         "label": masker.label(_contact_label(snapshot, i)),
+                         "name": masker.name(snapshot[i])} for i in g.indexes],
+            "confidence": round(float(g.confidence), 4),
+            "pairs": [{"first": p.i, "second": p.j, "confidence": round(float(p.confidence), 4),
+                       "agreed": list(p.agreed), "disagreed": list(p.disagreed)}
+                      for p in g.pairs],
+        })
+    doc["groups"] = out
+    if merged is not None:
+        doc["merged"] = merged
+    people = sum(len(g["members"]) for g in out)
+    _summary(doc, f"{len(out):,} duplicate group{'' if len(out) == 1 else 's'} "
+             f"({people:,} contacts) among {len(snapshot):,} contacts; "
+             f"{_findings_text(_finding_counts(doc['findings']))}")
+    return doc

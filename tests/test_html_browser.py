@@ -1,0 +1,68 @@
+"""The HTML report in a real browser: headless Chromium renders it without console errors
+and paints a non-trivial page.  Skipped when ``chromium`` is not installed (Debian package
+``chromium``)."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from contactguard._cli import main
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _chromium(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(  # noqa: S603 - a fixed browser binary with our own arguments
+        [CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run",
+         "--disable-dev-shm-usage", f"--user-data-dir={home / 'profile'}",
+         "--enable-logging=stderr", "--v=0", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    out = root / "report.html"
+    code = main(["verify", str(EXAMPLES / "restore-android.vcf"),
+                 str(EXAMPLES / "backup-iphone.vcf"), "--against",
+                 str(EXAMPLES / "backup-iphone.vcf"), "--format", "html",
+                 "--output", str(out), "--quiet"])
+    assert code == 1
+    return out
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_screenshot_and_no_console_errors(report: Path) -> None:
+    shot = report.parent / "report.png"
+    done = _chromium(f"--screenshot={shot}", "--window-size=1200,1600",
+                     report.as_uri(), home=report.parent)
+    assert shot.exists(), done.stderr[-2000:]
+    data = shot.read_bytes()
+    assert _png_size(data) == (1200, 1600)
+    assert len(data) > 20_000  # a blank page compresses to a few kB
+    for marker in ("Uncaught", "ERROR:CONSOLE", "Refused to"):
+        assert marker not in done.stderr, done.stderr[-2000:]
+
+
+def test_dom_has_the_summary_and_no_script(report: Path) -> None:
+    done = _chromium("--dump-dom", report.as_uri(), home=report.parent)
+    dom = done.stdout
+    assert "FAIL" in dom
+    assert "restore-android.vcf against" in dom
+    assert "<script" not in dom.lower()
+    assert "Uncaught" not in done.stderr
