@@ -4,6 +4,8 @@ Read vCard/CSV backups without losing a card to its damaged neighbour, normalize
 fingerprint contacts, diff snapshots across vendors, and verify restores.
 """
 
+from ._detect import check, detect
+from ._diff import ContactChange, Diff, FieldChange, diff
 from ._errors import (
     ContactGuardError,
     ManifestError,
@@ -12,8 +14,6 @@ from ._errors import (
     SourceError,
     UsageError,
 )
-from ._detect import check, detect
-from ._diff import ContactChange, Diff, FieldChange, diff
 from ._findings import KINDS, Finding, Severity
 from ._fingerprint import (
     CANONICAL_VERSION,

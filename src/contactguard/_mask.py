@@ -7,9 +7,25 @@ recognise a value you already know (``138****8000``) and not enough to learn one
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Final
 
-__all__ = ["mask_email", "mask_name", "mask_phone", "mask_value"]
+__all__ = [
+    "BINARY_PROPERTIES",
+    "PLAIN_PROPERTIES",
+    "PROPERTY_MASKS",
+    "QUOTING_KINDS",
+    "mask_email",
+    "mask_label",
+    "mask_message",
+    "mask_name",
+    "mask_phone",
+    "mask_property",
+    "mask_value",
+]
 
 
 def mask_phone(raw: str) -> str:
@@ -73,3 +89,77 @@ def mask_value(raw: str) -> str:
     '[11 characters]'
     """
     return f"[{len(raw)} characters]"
+
+
+# -- masking by what a value is ----------------------------------------------------------
+# The rules below decide *which* mask a value gets; every display that shows contact data
+# (the notebook display, ``to_pandas()``) applies them the same way.
+
+_N_SEP: Final = "\x1f"  # component separator of canonical structured values
+
+
+def _mask_structured_name(value: str) -> str:
+    return mask_name(" ".join(part for part in value.replace(";", _N_SEP).split(_N_SEP)
+                              if part.strip()))
+
+
+#: How each property's value is masked; anything not listed is masked by its length.
+PROPERTY_MASKS: Final[Mapping[str, Callable[[str], str]]] = MappingProxyType({
+    "TEL": mask_phone,
+    "EMAIL": mask_email,
+    "FN": mask_name,
+    "N": _mask_structured_name,
+    "NICKNAME": mask_name,
+    "X-PHONETIC-FIRST-NAME": mask_name,
+    "X-PHONETIC-LAST-NAME": mask_name,
+})
+#: Properties whose values are binary data (or a digest of it), not personal text.
+BINARY_PROPERTIES: Final = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+#: Properties that hold no personal data and are shown as they are.
+PLAIN_PROPERTIES: Final = frozenset({"VERSION", "PRODID", "REV", "KIND", "CLASS", "X-ABLABEL"})
+#: Finding kinds whose message quotes text from the file; the quoted parts are masked.
+QUOTING_KINDS: Final = frozenset({
+    "unparsable-line", "charset-mismatch", "invalid-date", "invalid-email", "duplicate-uid",
+    "bad-csv-row",
+})
+_QUOTED: Final = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_DIGIT_RUN: Final = re.compile(r"\d{9,}")  # long enough to be a phone number
+_EMAILISH: Final = re.compile(r"[^\s@<>]+@[^\s@<>]+")
+
+
+def mask_property(name: str, value: str) -> str:
+    """Mask ``value`` as the property ``name`` calls for.
+
+    >>> mask_property("TEL", "+86 138 0013 8000"), mask_property("NOTE", "call after 6")
+    ('+86138****8000', '[12 characters]')
+    >>> mask_property("PHOTO", "sha256:0123456789abcdef0123")
+    'sha256:0123456789ab'
+    """
+    name = name.upper()
+    if name in BINARY_PROPERTIES:  # a digest names the picture; raw data is long
+        return value[:19] if value.startswith("sha256:") else mask_value(value)
+    if name in PLAIN_PROPERTIES:
+        return value
+    return PROPERTY_MASKS.get(name, mask_value)(value)
+
+
+def mask_label(label: str) -> str:
+    """Mask what could be personal inside a label or UID: long digit runs and emails.
+
+    >>> mask_label("UID 8613800138000"), mask_label("ios-00000042")
+    ('UID 861******8000', 'ios-00000042')
+    """
+    label = _EMAILISH.sub(lambda m: mask_email(m.group()), label)
+    return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), label)
+
+
+def mask_message(kind: str, message: str) -> str:
+    """Mask the text a finding's message quotes from the file (kinds in
+    :data:`QUOTING_KINDS`); other messages quote nothing personal.
+
+    >>> mask_message("invalid-email", "EMAIL: no '@' in 'zhang.wei.example.com'")
+    'EMAIL: no [1 characters] in [21 characters]'
+    """
+    if kind not in QUOTING_KINDS:
+        return message
+    return _QUOTED.sub(lambda m: mask_value(m.group()[1:-1]), message)

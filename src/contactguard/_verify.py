@@ -21,10 +21,19 @@ from typing import Final
 from ._detect import detect
 from ._diff import Diff, FieldChange, diff
 from ._errors import ManifestError
-from ._findings import Finding, Severity
+from ._findings import Finding, Findings, Severity
 from ._fingerprint import CANONICAL_VERSION, canonical_fields
+from ._html import current_options, render
 from ._manifest import ContactDigests, Manifest, ManifestEntry, contact_digests
 from ._model import Snapshot
+from ._tabular import (
+    VERDICT_COLUMNS,
+    DataFrame,
+    data_frame,
+    manifest_report_view,
+    restore_report_view,
+    verdict_rows,
+)
 
 __all__ = ["ManifestReport", "RestoreReport", "Verdict", "verify", "verify_restore"]
 
@@ -121,13 +130,23 @@ class ManifestReport:
     def __repr__(self) -> str:
         return f"<ManifestReport {self.summary()}>"
 
+    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*manifest_report_view(self, show=show), masked=not show)
+
+    def to_pandas(self, *, show_personal_data: bool = False) -> DataFrame:
+        """One row per verdict (see :func:`_verdict_frame` for the columns)."""
+        return _verdict_frame(self.verdicts, None, self.snapshot, show_personal_data)
+
 
 @dataclass(frozen=True, slots=True)
 class RestoreReport:
     """The result of :func:`verify_restore`: a restore checked against its backup."""
 
     diff: Diff
-    findings: tuple[Finding, ...]
+    findings: Findings
     verdicts: tuple[Verdict, ...]
 
     @property
@@ -150,9 +169,36 @@ class RestoreReport:
     def __repr__(self) -> str:
         return f"<RestoreReport {self.summary()}>"
 
+    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*restore_report_view(self, show=show), masked=not show)
+
+    def to_pandas(self, *, show_personal_data: bool = False) -> DataFrame:
+        """One row per verdict (see :func:`_verdict_frame` for the columns); the findings
+        of the restored file: ``report.findings.to_pandas()``."""
+        return _verdict_frame(self.verdicts, self.diff.before, self.diff.after,
+                              show_personal_data)
+
 
 for _cls in (Verdict, ManifestReport, RestoreReport):
     _cls.__module__ = "contactguard"
+
+
+def _verdict_frame(verdicts: Sequence[Verdict], reference: Snapshot | None,
+                   checked: Snapshot, show: bool) -> DataFrame:
+    """Verdicts as a ``pandas.DataFrame``, names masked unless ``show``.
+
+    Columns: ``status`` (``intact``, ``changed``, ``missing``, ``added``), ``reference``
+    and ``checked`` (the contact's index in the backup or manifest, and in the checked
+    snapshot), ``label`` (UID, else position and line), ``name``, ``changes``
+    (``"1 phone changed"``), ``reasons`` (why the pair was matched, ``"; "``-joined).
+    Needs pandas (``pip install 'contactguard[pandas]'``).
+    """
+    rows = verdict_rows(verdicts, reference=reference.contacts if reference else None,
+                        checked=checked.contacts, show=show)
+    return data_frame(VERDICT_COLUMNS, rows)
 
 
 def _label(snapshot: Snapshot, index: int) -> str:
@@ -189,7 +235,7 @@ def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None =
     matched_after = {m.after for m in d.matches}
     verdicts.extend(Verdict("added", None, j, _label(restored, j))
                     for j in range(len(restored)) if j not in matched_after)
-    findings = restored.findings + detect(restored, region=d.region)
+    findings = Findings((*restored.findings, *detect(restored, region=d.region)))
     return RestoreReport(d, findings, tuple(verdicts))
 
 
