@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from ._errors import UsageError, expect
 from ._diff import ContactChange, Diff, diff
 from ._fingerprint import region_for
 from ._model import Contact, Snapshot
@@ -63,6 +64,11 @@ def compare_copies(copies: Sequence[Snapshot], *, region: str | None = None
     >>> [(c.first, c.second, len(c.only_in_first)) for c in compare_copies([a, b])]
     [(0, 1, 1)]
     """
+    if isinstance(copies, (str, bytes)) or not isinstance(copies, Sequence):
+        raise UsageError(f"compare_copies() takes a sequence of Snapshots, not "
+                         f"{type(copies).__name__}")
+    for copy in copies:
+        expect(copy, Snapshot, "compare_copies()'s copies")
     region = region if region is not None else region_for(*copies)
     return tuple(CopyComparison(i, j, diff(copies[i], copies[j], region=region))
                  for i, j in combinations(range(len(copies)), 2))

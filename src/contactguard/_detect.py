@@ -17,7 +17,7 @@ from ._corruption import check_image, check_text, decode_base64
 from ._errors import UsageError
 from ._findings import Finding
 from ._model import Contact, Snapshot
-from ._normalize import date_problem, email_problem, normalize_phone
+from ._normalize import check_region, date_problem, email_problem, normalize_phone
 from ._read._property import BINARY_PROPERTIES
 
 __all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "detect"]
@@ -91,7 +91,7 @@ def detect(snapshot: Snapshot, *, region: str | None = None,
         raise UsageError(f"detect() takes a Snapshot, not {type(snapshot).__name__}")
     from ._fingerprint import region_for  # noqa: PLC0415 - same stage, avoids a cycle
 
-    region = region if region is not None else region_for(snapshot)
+    region = check_region(region) if region is not None else region_for(snapshot)
     out: list[Finding] = []
     uids: dict[str, list[int]] = defaultdict(list)
     per_kind: Counter[str] = Counter()
@@ -121,4 +121,5 @@ def detect(snapshot: Snapshot, *, region: str | None = None,
 
 def check(snapshot: Snapshot, *, region: str | None = None) -> Snapshot:
     """``snapshot`` with the value-level findings of :func:`detect` added."""
-    return snapshot.with_findings(detect(snapshot, region=region))
+    found = detect(snapshot, region=region)  # checks the arguments
+    return snapshot.with_findings(found)

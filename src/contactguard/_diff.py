@@ -19,10 +19,12 @@ from typing import Final
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from ._errors import expect
 from ._fingerprint import FIELD_GROUPS, region_for
 from ._html import current_options, render
 from ._match import MIN_EVIDENCE, Match, Side, match
 from ._model import Contact, Snapshot
+from ._normalize import check_region
 from ._runtime import gc_paused
 from ._tabular import DIFF_COLUMNS, DataFrame, data_frame, diff_rows, diff_view
 
@@ -201,7 +203,9 @@ def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
     >>> [c.formatted_name for c in d.missing], [ch.summary for ch in d.changed]
     (['Bob'], ['1 phone changed'])
     """
-    region = region if region is not None else region_for(before, after)
+    expect(before, Snapshot, "diff()'s before")
+    expect(after, Snapshot, "diff()'s after")
+    region = check_region(region) if region is not None else region_for(before, after)
     with gc_paused():
         sb, sa = Side(before, region), Side(after, region)
         matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 __all__ = [
     "ContactGuardError",
+    "expect",
     "ManifestError",
     "ManifestSignatureError",
     "ParseError",
@@ -69,6 +70,14 @@ class ParseError(ContactGuardError, ValueError):
         if line is not None:
             where.append(f"at line {line}" + (f", column {column}" if column is not None else ""))
         super().__init__(f"{message} ({', '.join(where)})" if where else message)
+
+
+def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
+    """Raise :class:`UsageError` unless ``value`` is a ``kind`` (public entry points check
+    their arguments with this, so misuse never surfaces as TypeError or AttributeError)."""
+    if not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise UsageError(f"{what} must be {names}, not {type(value).__name__}")
 
 
 for _cls in (ContactGuardError, UsageError, SourceError, ManifestError, ManifestSignatureError,

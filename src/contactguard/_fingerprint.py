@@ -31,7 +31,14 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
 from ._corruption import decode_base64
 from ._model import Contact, Snapshot
-from ._normalize import infer_region, normalize_date, normalize_email, normalize_phone
+from ._errors import expect
+from ._normalize import (
+    check_region,
+    infer_region,
+    normalize_date,
+    normalize_email,
+    normalize_phone,
+)
 from ._read import Property
 from ._read._property import BINARY_PROPERTIES, LIST_PROPERTIES, STRUCTURED_PROPERTIES
 
@@ -225,6 +232,8 @@ def canonical_fields(contact: Contact, *, region: str | None = None
 
 def canonical_form(contact: Contact, *, region: str | None = None) -> str:
     """The text that :func:`fingerprint` hashes: a version line, then ``NAME:value`` lines."""
+    expect(contact, Contact, "canonical_form()'s contact")
+    region = check_region(region)
     fields = canonical_fields(contact, region=region)
     return "\n".join([CANONICAL_VERSION, *(f"{name}:{value}" for name, value in fields)])
 
@@ -239,6 +248,8 @@ def fingerprint(contact: Contact, *, region: str | None = None) -> Fingerprint:
     >>> fingerprint(a) == fingerprint(b)
     True
     """
+    expect(contact, Contact, "fingerprint()'s contact")
+    region = check_region(region)
     return fingerprint_of_fields(canonical_fields(contact, region=region))
 
 
@@ -279,6 +290,7 @@ def region_for(*snapshots: Snapshot) -> str | None:
 def snapshot_digest(snapshot: Snapshot, *, region: str | None = None) -> str:
     """Hex Merkle root over the snapshot's contact fingerprints: equal for two snapshots
     that hold the same contacts in any order."""
-    region = region if region is not None else region_for(snapshot)
+    expect(snapshot, Snapshot, "snapshot_digest()'s snapshot")
+    region = check_region(region) if region is not None else region_for(snapshot)
     leaves = [bytes.fromhex(fingerprint(c, region=region)) for c in snapshot]
     return merkle_root(leaves).hex()

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError
+from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError, expect
 from ._fingerprint import (
     CANONICAL_VERSION,
     FIELD_GROUPS,
@@ -43,6 +43,7 @@ from ._fingerprint import (
     region_for,
 )
 from ._model import Contact, Snapshot
+from ._normalize import check_region
 from ._write import atomic_write
 
 __all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer"]
@@ -182,7 +183,8 @@ class Manifest:
         for reproducible tests only (default: 16 random bytes)."""
         from . import __version__  # noqa: PLC0415 - the package version, read at call time
 
-        region = region if region is not None else region_for(snapshot)
+        expect(snapshot, Snapshot, "Manifest.build()'s snapshot")
+        region = check_region(region) if region is not None else region_for(snapshot)
         sealer = Sealer(salt if salt is not None else os.urandom(16), _key_bytes(key))
         entries = []
         for index, contact in enumerate(snapshot):

@@ -31,8 +31,9 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
 from ._fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
+from ._errors import expect
 from ._model import Contact
-from ._normalize import name_keys, normalize_name, romanize
+from ._normalize import check_region, name_keys, normalize_name, romanize
 
 __all__ = ["MIN_EVIDENCE", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
            "profile", "score"]
@@ -221,6 +222,12 @@ def match(before: Sequence[Contact] | Side, after: Sequence[Contact] | Side, *,
 
     ``region`` reads national phone numbers on both sides (give the same one for both).
     """
+    for value, what in ((before, "before"), (after, "after")):
+        if not isinstance(value, Side):
+            expect(value, Sequence, f"match()'s {what}")
+            for item in value:
+                expect(item, Contact, f"match()'s {what} items")
+    region = check_region(region)
     sb = before if isinstance(before, Side) else Side(before, region)
     sa = after if isinstance(after, Side) else Side(after, region)
     matches: dict[int, Match] = {}

@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final, NewType
+from typing import Final, NewType, ParamSpec, TypeVar
 
 import opencc
 import phonenumbers
@@ -33,6 +33,7 @@ import pypinyin
 from contactguard._errors import UsageError
 
 __all__ = [
+    "check_region",
     "E164",
     "IsoDate",
     "NameKey",
@@ -51,6 +52,26 @@ __all__ = [
     "normalize_text",
     "romanize",
 ]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _takes_text(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Public normalizers take text: anything else is a :class:`UsageError`, not a crash."""
+
+    @functools.wraps(fn)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        values = [*args, *(v for k, v in kwargs.items() if k != "region" or v is not None)]
+        for value in values:
+            if not isinstance(value, str):
+                name = getattr(fn, "__name__", "normalizer")
+                raise UsageError(f"{name}() takes text, not {type(value).__name__}")
+        return fn(*args, **kwargs)
+
+    return checked
+
+
 
 E164 = NewType("E164", str)
 """A phone number in E.164 form: ``+``, country code, national number: ``+8613800138000``."""
@@ -129,6 +150,7 @@ _HAN_RUN: Final = re.compile(f"[{_HAN_CLASS}]+")
 _CJK_GAP: Final = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 
 
+@_takes_text
 def is_cjk(ch: str) -> bool:
     """Whether the single character ``ch`` is a Chinese, Japanese or Korean letter.
 
@@ -162,6 +184,7 @@ def _text_once(s: str) -> str:
     return " ".join(s.translate(_TEXT_TABLE).split())
 
 
+@_takes_text
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def normalize_text(raw: str) -> NormalizedText:
     """Fold text for comparison: Unicode NFKC, case folded, whitespace collapsed and stripped.
@@ -208,6 +231,7 @@ def _name_once(s: str) -> str:
     return _CJK_GAP.sub("", s)
 
 
+@_takes_text
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def normalize_name(raw: str) -> NormalizedText:
     """Fold a person's name: :func:`normalize_text`, Traditional → Simplified Chinese, CJK runs
@@ -277,6 +301,7 @@ def _romanize_once(s: str) -> str:
     return normalize_name(" ".join(parts))
 
 
+@_takes_text
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def romanize(name: str) -> str:
     """The name with Han characters spelled in toneless pinyin, one syllable per character.
@@ -360,6 +385,7 @@ def _name_keys(family: str, given: str, formatted: str) -> frozenset[NameKey]:
     return frozenset(keys)
 
 
+@_takes_text
 def name_keys(*, family: str = "", given: str = "", formatted: str = "") -> frozenset[NameKey]:
     """Blocking keys for a person's name: two names that share a key may be the same person.
 
@@ -459,10 +485,21 @@ _POSSIBLE: Final = frozenset({
 def _check_region(region: str | None) -> str | None:
     if region is None:
         return None
+    if not isinstance(region, str):
+        raise UsageError(f"region must be a region code such as 'CN', not {region!r}")
     code = region.strip().upper()
     if code not in _SUPPORTED_REGIONS:
         raise UsageError(f"unknown region code {region!r}: expected an ISO 3166 code such as 'CN'")
     return code
+
+
+def check_region(region: str | None) -> str | None:
+    """``region`` upper-cased, after checking it is a region code phonenumbers knows.
+
+    >>> check_region("cn")
+    'CN'
+    """
+    return _check_region(region)
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
@@ -555,6 +592,7 @@ def _read(raw: str, text: str, region: str | None) -> PhoneNumber:
     )
 
 
+@_takes_text
 def normalize_phone(raw: str, *, region: str | None = None) -> PhoneNumber:
     """Read a phone number as written in a contact.
 
@@ -672,6 +710,7 @@ def _fold(s: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", s).casefold())
 
 
+@_takes_text
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def normalize_email(raw: str) -> NormalizedEmail | None:
     """An e-mail address in comparable form, or ``None`` when ``raw`` is not an address.
@@ -701,6 +740,7 @@ def normalize_email(raw: str) -> NormalizedEmail | None:
     return NormalizedEmail(f"{_fold(local)}@{folded_domain}")
 
 
+@_takes_text
 def email_problem(raw: str) -> str | None:
     """What is wrong with an e-mail address, in plain words, or ``None`` when nothing is.
 
@@ -885,6 +925,7 @@ def _date(raw: str) -> tuple[IsoDate | None, str | None]:
     return _read_date(raw)
 
 
+@_takes_text
 def normalize_date(raw: str) -> IsoDate | None:
     """A BDAY/ANNIVERSARY value in canonical ISO form, or ``None`` when it is not a date.
 
@@ -903,6 +944,7 @@ def normalize_date(raw: str) -> IsoDate | None:
     return _date(raw)[0]
 
 
+@_takes_text
 def date_problem(raw: str) -> str | None:
     """Why ``raw`` is not a date :func:`normalize_date` can read, or ``None`` when it is.
 

@@ -20,7 +20,7 @@ from typing import Final
 
 from ._detect import detect
 from ._diff import Diff, FieldChange, diff
-from ._errors import ManifestError
+from ._errors import ManifestError, expect
 from ._findings import Finding, Findings, Severity
 from ._fingerprint import CANONICAL_VERSION, canonical_fields
 from ._html import current_options, render
@@ -217,6 +217,8 @@ def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None =
     A diff (see :func:`contactguard.diff`) plus the reading and value findings of the
     restored side.
     """
+    expect(backup, Snapshot, "verify_restore()'s backup")
+    expect(restored, Snapshot, "verify_restore()'s restored")
     d = diff(backup, restored, region=region)
     by_before = {m.before: m for m in d.matches}
     changed = {id(ch.before): ch for ch in d.changed}
@@ -258,6 +260,8 @@ def verify(snapshot: Snapshot, manifest: Manifest, *, key: bytes | str | None = 
     """Check ``snapshot`` against ``manifest``: which recorded contacts are missing, which
     changed (and which kind of field), which are new.  A keyed manifest needs its ``key``.
     """
+    expect(snapshot, Snapshot, "verify()'s snapshot")
+    expect(manifest, Manifest, "verify()'s manifest")
     if manifest.canonical != CANONICAL_VERSION:
         raise ManifestError(f"manifest uses canonical form {manifest.canonical!r}; this "
                             f"version of contactguard computes {CANONICAL_VERSION!r}")

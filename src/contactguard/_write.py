@@ -18,7 +18,7 @@ from typing import Final
 import vobject
 from vobject.base import ContentLine
 
-from ._errors import UsageError
+from ._errors import UsageError, expect
 from ._model import Contact
 from ._read import Property
 
@@ -56,7 +56,10 @@ def dumps(contacts: Iterable[Contact], *, version: str = "3.0") -> str:
     if version not in VERSIONS:
         raise UsageError(f"cannot write vCard {version!r}; use '3.0' or '4.0'")
     out: list[str] = []
+    if isinstance(contacts, (str, bytes)) or not isinstance(contacts, Iterable):
+        raise UsageError(f"dumps() takes contacts or a Snapshot, not {type(contacts).__name__}")
     for contact in contacts:
+        expect(contact, Contact, "dumps()'s contacts")
         card = vobject.vCard()
         card.add(ContentLine("VERSION", [], version))
         for prop in contact.properties:
