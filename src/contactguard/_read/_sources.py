@@ -94,9 +94,20 @@ def _file_member(path: Path, label: str, limits: Limits) -> tuple[Member, bytes]
     return Member(label, path=path), head
 
 
+def _read_capped(fh: BinaryIO, cap: int) -> bytes:
+    """Up to ``cap`` bytes, read in blocks: ``read(cap)`` would allocate ``cap`` at once."""
+    out = bytearray()
+    while len(out) < cap:
+        block = fh.read(min(CHUNK, cap - len(out)))
+        if not block:
+            break
+        out += block
+    return bytes(out)
+
+
 def _read_zip(path: Path, limits: Limits) -> bytes:
     with path.open("rb") as fh:
-        return fh.read(limits.max_file_bytes + 1)
+        return _read_capped(fh, limits.max_file_bytes + 1)
 
 
 class _TooLargeError(Exception):
@@ -133,7 +144,7 @@ def _zip_members(name: str, data: bytes, limits: Limits,
             continue
         try:
             with archive.open(info) as fh:
-                body = fh.read(limits.max_file_bytes + 1)
+                body = fh.read(min(info.file_size, limits.max_file_bytes) + 1)
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
             findings.append(Finding.of("unreadable-entry", f"entry cannot be read: {exc}",
                                        source=label))
@@ -215,7 +226,12 @@ def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
     elif hasattr(source, "read"):
         label = name or str(getattr(source, "name", "<stream>"))
         try:
-            data = source.read(limits.max_file_bytes + 1)
+            data = source.read(0)
+            if isinstance(data, str):
+                raise SourceError(f"{label} is open in text mode; open it with 'rb'")
+            data = _read_capped(source, limits.max_file_bytes + 1)
+        except SourceError:
+            raise
         except OSError as exc:
             raise SourceError(f"cannot read {label}: {exc}") from exc
         if isinstance(data, str):
