@@ -14,7 +14,9 @@ EXPECTED = {
     "__version__", "canonical_form", "check", "detect", "diff", "dump", "dumps",
     "fingerprint", "load", "loads", "match", "name_keys", "normalize_date", "normalize_email",
     "normalize_name", "normalize_phone", "normalize_text", "romanize", "snapshot_digest",
-    "verify", "verify_restore",
+    "verify", "verify_restore", "Conflict", "ContactStream", "CopyComparison", "Decisions",
+    "DuplicateGroup", "MergePlan", "PairExplanation", "compare_copies", "find_duplicates",
+    "iter_contacts", "plan_merge", "write_merged",
 }
 
 

@@ -4,6 +4,7 @@ Read vCard/CSV backups without losing a card to its damaged neighbour, normalize
 fingerprint contacts, diff snapshots across vendors, and verify restores.
 """
 
+from ._copies import CopyComparison, compare_copies
 from ._detect import check, detect
 from ._diff import ContactChange, Diff, FieldChange, diff
 from ._errors import (
@@ -23,9 +24,29 @@ from ._fingerprint import (
     fingerprint,
     snapshot_digest,
 )
+from ._duplicates import (
+    Conflict,
+    Decisions,
+    DuplicateGroup,
+    MergePlan,
+    PairExplanation,
+    find_duplicates,
+    plan_merge,
+    write_merged,
+)
 from ._manifest import Manifest, ManifestEntry
 from ._match import Match, match
-from ._model import Contact, FileInfo, Snapshot, SourceInfo, StructuredName, load, loads
+from ._model import (
+    Contact,
+    ContactStream,
+    FileInfo,
+    Snapshot,
+    SourceInfo,
+    StructuredName,
+    iter_contacts,
+    load,
+    loads,
+)
 from ._normalize import (
     E164,
     IsoDate,
@@ -52,8 +73,13 @@ __all__ = [
     "E164",
     "KINDS",
     "VOLATILE_PROPERTIES",
+    "Conflict",
     "Contact",
     "ContactChange",
+    "ContactStream",
+    "CopyComparison",
+    "Decisions",
+    "DuplicateGroup",
     "ContactGuardError",
     "Decoding",
     "Diff",
@@ -69,9 +95,11 @@ __all__ = [
     "ManifestReport",
     "ManifestSignatureError",
     "Match",
+    "MergePlan",
     "NameKey",
     "NormalizedEmail",
     "NormalizedText",
+    "PairExplanation",
     "ParseError",
     "PhoneNumber",
     "Property",
@@ -86,11 +114,14 @@ __all__ = [
     "__version__",
     "canonical_form",
     "check",
+    "compare_copies",
     "detect",
     "diff",
     "dump",
     "dumps",
+    "find_duplicates",
     "fingerprint",
+    "iter_contacts",
     "load",
     "loads",
     "match",
@@ -100,10 +131,12 @@ __all__ = [
     "normalize_name",
     "normalize_phone",
     "normalize_text",
+    "plan_merge",
     "romanize",
     "snapshot_digest",
     "verify",
     "verify_restore",
+    "write_merged",
 ]
 
 PhoneNumber.__module__ = "contactguard"
