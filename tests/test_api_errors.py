@@ -56,9 +56,9 @@ def test_bad_arguments_raise_contactguard_errors(name: str, bad: Any) -> None:
     except Exception as exc:  # noqa: BLE001 - the point is to catch the wrong kind
         pytest.fail(f"{name}({bad!r}) raised {type(exc).__name__}: {exc}")
     # accepting the value is fine only where it is a valid input of that call
-    assert name in {"loads", "Manifest.loads", "normalize_phone", "normalize_email",
+    assert (name in {"loads", "Manifest.loads", "normalize_phone", "normalize_email",
                     "normalize_name", "normalize_text", "normalize_date", "name_keys",
-                    "romanize"} and bad is None or isinstance(bad, bytes), (name, bad)
+                    "romanize"} and bad is None) or isinstance(bad, bytes), (name, bad)
 
 
 def test_missing_path_is_a_source_error_and_an_oserror(tmp_path: Path) -> None:

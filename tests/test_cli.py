@@ -411,7 +411,7 @@ def test_no_colour_when_not_a_terminal(book: Path, capsys: pytest.CaptureFixture
 
 def _program(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "contactguard", *argv],  # noqa: S603 - own argv
+    return subprocess.run([sys.executable, "-m", "contactguard", *argv],
                           cwd=cwd, env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=60,
                           check=False)

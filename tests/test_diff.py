@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-import books
-import strategies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import books
 import contactguard as cg
+import strategies
 
 
 def _key(contact: cg.Contact) -> int:
@@ -159,3 +159,14 @@ def test_generated_books_shuffle_and_delete() -> None:
     del after[:25]
     d = cg.diff(before, cg.loads(books.android_export(after)))
     assert len(d.missing) == 25 and not d.changed and not d.added
+
+
+def test_uid_shared_by_two_cards_does_not_mispair_a_shuffle() -> None:
+    """Regression (found by hypothesis): two cards with one UID, diffed against a
+    shuffled copy, paired the first card with the wrong twin."""
+    a = ("BEGIN:VCARD\nVERSION:3.0\nUID:same\nFN:Ada\nTEL:+44 20 7946 0000\nEND:VCARD\n"
+         "BEGIN:VCARD\nVERSION:3.0\nUID:same\nFN:Bob\nTEL:+44 20 7946 0001\nEND:VCARD\n")
+    b = a.split("END:VCARD\n")
+    shuffled = b[1] + "END:VCARD\n" + b[0] + "END:VCARD\n"
+    d = cg.diff(cg.loads(a), cg.loads(shuffled))
+    assert d.empty

@@ -16,7 +16,8 @@ EXPECTED = {
     "normalize_name", "normalize_phone", "normalize_text", "romanize", "snapshot_digest",
     "verify", "verify_restore", "Conflict", "ContactStream", "CopyComparison", "Decisions",
     "DuplicateGroup", "MergePlan", "PairExplanation", "compare_copies", "find_duplicates",
-    "iter_contacts", "plan_merge", "write_merged",
+    "iter_contacts", "plan_merge", "write_merged", "DisplayOptions", "Findings",
+    "display_options",
 }
 
 

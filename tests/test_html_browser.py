@@ -21,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def _chromium(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
-    return subprocess.run(  # noqa: S603 - a fixed browser binary with our own arguments
+    return subprocess.run(
         [CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run",
          "--disable-dev-shm-usage", f"--user-data-dir={home / 'profile'}",
          "--enable-logging=stderr", "--v=0", *args],

@@ -9,9 +9,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-import books
 import pytest
 
+import books
 import contactguard as cg
 
 DATA = Path(__file__).parent / "data" / "manifests"

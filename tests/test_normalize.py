@@ -105,7 +105,8 @@ def test_all_names_exist() -> None:
     )
     assert set(_normalize.__all__) == {
         "E164", "IsoDate", "NameKey", "NormalizedEmail", "NormalizedText", "PhoneNumber",
-        "check_region", "date_problem", "email_problem", "infer_region", "is_cjk", "name_keys", "normalize_date",
+        "check_region", "date_problem", "email_problem", "infer_region", "is_cjk",
+        "name_keys", "normalize_date",
         "normalize_email", "normalize_name", "normalize_phone", "normalize_text", "romanize",
     }  # fmt: skip
 

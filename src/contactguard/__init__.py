@@ -7,23 +7,6 @@ fingerprint contacts, diff snapshots across vendors, and verify restores.
 from ._copies import CopyComparison, compare_copies
 from ._detect import check, detect
 from ._diff import ContactChange, Diff, FieldChange, diff
-from ._errors import (
-    ContactGuardError,
-    ManifestError,
-    ManifestSignatureError,
-    ParseError,
-    SourceError,
-    UsageError,
-)
-from ._findings import KINDS, Finding, Severity
-from ._fingerprint import (
-    CANONICAL_VERSION,
-    VOLATILE_PROPERTIES,
-    Fingerprint,
-    canonical_form,
-    fingerprint,
-    snapshot_digest,
-)
 from ._duplicates import (
     Conflict,
     Decisions,
@@ -34,6 +17,24 @@ from ._duplicates import (
     plan_merge,
     write_merged,
 )
+from ._errors import (
+    ContactGuardError,
+    ManifestError,
+    ManifestSignatureError,
+    ParseError,
+    SourceError,
+    UsageError,
+)
+from ._findings import KINDS, Finding, Findings, Severity
+from ._fingerprint import (
+    CANONICAL_VERSION,
+    VOLATILE_PROPERTIES,
+    Fingerprint,
+    canonical_form,
+    fingerprint,
+    snapshot_digest,
+)
+from ._html import DisplayOptions, display_options
 from ._manifest import Manifest, ManifestEntry
 from ._match import Match, match
 from ._model import (
@@ -76,16 +77,18 @@ __all__ = [
     "Conflict",
     "Contact",
     "ContactChange",
+    "ContactGuardError",
     "ContactStream",
     "CopyComparison",
     "Decisions",
-    "DuplicateGroup",
-    "ContactGuardError",
     "Decoding",
     "Diff",
+    "DisplayOptions",
+    "DuplicateGroup",
     "FieldChange",
     "FileInfo",
     "Finding",
+    "Findings",
     "Fingerprint",
     "IsoDate",
     "Limits",
@@ -117,6 +120,7 @@ __all__ = [
     "compare_copies",
     "detect",
     "diff",
+    "display_options",
     "dump",
     "dumps",
     "find_duplicates",

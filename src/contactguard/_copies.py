@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from ._errors import UsageError, expect
 from ._diff import ContactChange, Diff, diff
+from ._errors import UsageError, expect
 from ._fingerprint import region_for
 from ._model import Contact, Snapshot
 

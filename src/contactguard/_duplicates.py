@@ -89,7 +89,7 @@ WEIGHTS: Final = {
     "given-same": 5.0, "given-close": 3.5, "given-near": 1.5, "given-initial": 1.0,
     "given-differs": -4.0,
     "family-same": 5.0, "family-close": 3.5, "family-near": 1.5, "family-differs": -3.0,
-    "names-swapped": 8.0,
+    "names-swapped": 8.0, "names-partly-swapped": 2.0,
     "bday-same": 7.0, "bday-near": 2.5, "bday-differs": -3.0,
     "postcode-same": 3.0, "postcode-differs": -1.0,
     "number-same": 1.5, "number-differs": -1.0,
@@ -350,6 +350,7 @@ class _Evidence:
     disagreed: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
     given_differs: bool = False
+    family_agrees: bool = False
     veto: bool = False
 
     def agree(self, weight: str, reason: str, kind: str) -> None:
@@ -408,11 +409,18 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
         romanized |= rom
     straight_fails = ((given is not None and given < DIFFERENT)
                       or (family is not None and family < NEAR))
-    if (straight_fails and a.given and a.family and b.given and b.family
-            and JaroWinkler.similarity(a.given_loose, b.family_loose) >= CLOSE
-            and JaroWinkler.similarity(a.family_loose, b.given_loose) >= CLOSE):
-        ev.agree("names-swapped", "given and family names swapped", "name")
-        return
+    if straight_fails and a.given and a.family and b.given and b.family:
+        crossed = (JaroWinkler.similarity(a.given_loose, b.family_loose),
+                   JaroWinkler.similarity(a.family_loose, b.given_loose))
+        if min(crossed) >= NEAR:
+            ev.agree("names-swapped", "given and family names swapped", "name")
+            return
+        if (given is not None and given < DIFFERENT and family is not None
+                and family < NEAR and max(crossed) >= CLOSE):
+            # "Timothy Coffey" and "Dominey Timothy": one name moved to the other field
+            # and the other replaced.  Not two people told apart by their given names.
+            ev.agree("names-partly-swapped", "one name in the other field", "name")
+            return
     if given is not None:
         grade = _grade(given)
         if grade:
@@ -426,6 +434,7 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
     if family is not None:
         grade = _grade(family)
         if grade:
+            ev.family_agrees = True
             ev.add(f"family-{grade}", "name")
         elif family < NEAR:
             ev.disagree("family-differs", "different family names")
@@ -445,12 +454,23 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
 
 
 def _near_date(a: str, b: str) -> bool:
+    """One typo apart, the same year and month, or day and month swapped.
+
+    Two members of one family rarely have such birthdays (siblings are born in different
+    months unless twins; a parent and child share a day and month 1 time in 365).
+    """
     if a == b:
         return True
     da, db = a.replace("-", ""), b.replace("-", "")
     if len(da) != len(db) or not (da.isdigit() and db.isdigit()):
         return False
+    if len(da) == 8 and (da[:6] == db[:6] or da[:4] + da[6:] + da[4:6] == db):
+        return True
     return DamerauLevenshtein.distance(da, db, score_cutoff=1) <= 1
+
+
+def _alike(x: str, y: str) -> int:
+    return int(bool(x and y) and JaroWinkler.similarity(x, y) >= 0.9)
 
 
 def _address_evidence(a: _Person, b: _Person, ev: _Evidence) -> None:
@@ -463,21 +483,32 @@ def _address_evidence(a: _Person, b: _Person, ev: _Evidence) -> None:
             if x.postcode and y.postcode:
                 if x.postcode == y.postcode:
                     cand.agree("postcode-same", "same postcode", "address")
-                else:
+                elif DamerauLevenshtein.distance(x.postcode, y.postcode, score_cutoff=1) > 1:
+                    # One typo apart is no evidence either way: a transposed digit, or
+                    # the next district.
                     cand.disagree("postcode-differs", "different postcodes")
             if x.number and y.number:
                 if x.number == y.number:
                     cand.agree("number-same", "same street number", "address")
                 else:
                     cand.disagree("number-differs", "different street numbers")
-            if x.street and y.street:
-                if JaroWinkler.similarity(x.street, y.street) >= 0.9:
-                    cand.agree("street-same", "same street", "address")
-                else:
-                    cand.disagree("street-differs", "different streets")
-            if x.extended and y.extended and JaroWinkler.similarity(x.extended,
-                                                                    y.extended) >= 0.9:
-                cand.agree("extended-same", "same building or area", "address")
+            # Address lines may be swapped: the street on one card is the building or
+            # area line on the other.
+            straight = _alike(x.street, y.street) + _alike(x.extended, y.extended)
+            crossed = _alike(x.street, y.extended) + _alike(x.extended, y.street)
+            if crossed > straight:
+                if _alike(x.street, y.extended) or _alike(x.extended, y.street):
+                    cand.agree("street-same", "same street, other address line", "address")
+                if crossed == 2:
+                    cand.agree("extended-same", "same building or area", "address")
+            else:
+                if x.street and y.street:
+                    if _alike(x.street, y.street):
+                        cand.agree("street-same", "same street", "address")
+                    else:
+                        cand.disagree("street-differs", "different streets")
+                if _alike(x.extended, y.extended):
+                    cand.agree("extended-same", "same building or area", "address")
             if x.locality and y.locality:
                 if JaroWinkler.similarity(x.locality, y.locality) >= 0.9:
                     cand.agree("locality-same", "same town", "address")
@@ -496,12 +527,20 @@ def _address_evidence(a: _Person, b: _Person, ev: _Evidence) -> None:
         ev.kinds.add("address")
 
 
+def _same_born(a: _Person, b: _Person, ev: _Evidence) -> bool:
+    if len(a.bday) != 10 or len(b.bday) != 10:
+        return False
+    return a.bday == b.bday or (ev.family_agrees and _near_date(a.bday, b.bday))
+
+
 def _evidence(a: _Person, b: _Person) -> _Evidence:
     ev = _Evidence()
     _names(a, b, ev)
-    # Two given names are two people (the family landline), unless the same full date of
-    # birth says it is one person whose given name was entered wrong.
-    if ev.given_differs and not (a.bday == b.bday and len(a.bday) == 10):
+    # Two given names are two people (the family landline), unless a full date of birth
+    # that two members of one family would not share says it is one person whose given
+    # name was entered wrong: the same date, or (with the family name agreeing) one
+    # typo, a day or a day-month swap apart.
+    if ev.given_differs and not _same_born(a, b, ev):
         ev.veto = True
         return ev
     if a.phones and b.phones:

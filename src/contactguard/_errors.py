@@ -15,12 +15,12 @@ from __future__ import annotations
 
 __all__ = [
     "ContactGuardError",
-    "expect",
     "ManifestError",
     "ManifestSignatureError",
     "ParseError",
     "SourceError",
     "UsageError",
+    "expect",
 ]
 
 

@@ -30,8 +30,8 @@ from typing import Final, NamedTuple, NewType
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
 from ._corruption import decode_base64
-from ._model import Contact, Snapshot
 from ._errors import expect
+from ._model import Contact, Snapshot
 from ._normalize import (
     check_region,
     infer_region,
@@ -189,10 +189,10 @@ def phone_key(raw: str, region: str | None) -> str:
         elif plan.trunk_zero and 6 <= len(compact) <= 14:
             m = plan.trunk_pattern.match(compact) if plan.trunk_pattern else None
             national = compact[1:] if compact[0] == "0" else compact
-            if (m is None and compact[0] != "0") or (m is not None and m.group(0) == "0"
-                                                     and not any(m.groups())):
-                if national[:1] != "0" and len(national) in plan.lengths:
-                    return f"+{plan.country_code}{national}"
+            plain = (m is None and compact[0] != "0") or (
+                m is not None and m.group(0) == "0" and not any(m.groups()))
+            if plain and national[:1] != "0" and len(national) in plan.lengths:
+                return f"+{plan.country_code}{national}"
     return normalize_phone(raw, region=region).key
 
 

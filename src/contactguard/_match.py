@@ -30,8 +30,8 @@ from typing import Final
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
-from ._fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
 from ._errors import expect
+from ._fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
 from ._model import Contact
 from ._normalize import check_region, name_keys, normalize_name, romanize
 
@@ -202,6 +202,19 @@ def confidence(total: float) -> float:
     return round(max(0.0, 1.0 - math.exp(-max(total, 0.0) / 2.5)), 3)
 
 
+def _unique_uids(contacts: Sequence[Contact]) -> dict[str, int]:
+    """UID -> index for the UIDs that occur exactly once."""
+    seen: dict[str, int] = {}
+    twice: set[str] = set()
+    for i, c in enumerate(contacts):
+        uid = c.uid
+        if uid:
+            if uid in seen:
+                twice.add(uid)
+            seen[uid] = i
+    return {u: i for u, i in seen.items() if u not in twice}
+
+
 def _one_digit_masks(phone: str) -> Iterable[str]:
     digits = _digits(phone)
     for i in range(max(0, len(digits) - 8), len(digits)):
@@ -233,25 +246,18 @@ def match(before: Sequence[Contact] | Side, after: Sequence[Contact] | Side, *,
     matches: dict[int, Match] = {}
     taken: set[int] = set()
 
-    by_uid: dict[str, list[int]] = defaultdict(list)
-    for j, c in enumerate(sa.contacts):
-        uid = c.uid
-        if uid:
-            by_uid[uid].append(j)
-    if by_uid:
-        for i, c in enumerate(sb.contacts):
-            uid = c.uid
-            if not uid or uid not in by_uid:
-                continue
-            for j in by_uid[uid]:
-                if j in taken:
-                    continue
-                same = sb.fingerprints[i] == sa.fingerprints[j]
-                total, reasons = (0.0, ()) if same else score(sb.profile(i), sa.profile(j))
-                if same or total >= 0:
-                    matches[i] = Match(i, j, 1.0, "uid", ("same UID", *reasons))
-                    taken.add(j)
-                    break
+    # A UID identifies a card only where it is unique on both sides: a UID used twice in
+    # one snapshot (a duplicate-uid finding) is left to the later stages.
+    uid_b, uid_a = _unique_uids(sb.contacts), _unique_uids(sa.contacts)
+    for uid, i in uid_b.items():
+        j = uid_a.get(uid)
+        if j is None:
+            continue
+        same = sb.fingerprints[i] == sa.fingerprints[j]
+        total, reasons = (0.0, ()) if same else score(sb.profile(i), sa.profile(j))
+        if same or total >= 0:
+            matches[i] = Match(i, j, 1.0, "uid", ("same UID", *reasons))
+            taken.add(j)
 
     by_fp: dict[str, list[int]] = defaultdict(list)
     for j, fp in enumerate(sa.fingerprints):

@@ -15,7 +15,6 @@ from typing import BinaryIO, Final, NamedTuple, overload
 
 from ._errors import ParseError, UsageError
 from ._findings import Finding, Findings, Severity
-from ._runtime import gc_paused
 from ._html import current_options, render
 from ._read import (
     CardLimits,
@@ -32,6 +31,7 @@ from ._read import (
     read_head,
     stream_blocks,
 )
+from ._runtime import gc_paused
 from ._tabular import (
     CONTACT_COLUMNS,
     DataFrame,
@@ -366,7 +366,7 @@ def _build(stream: ContactStream, *, default_region: str | None, strict: bool) -
 
 
 def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
-                  format: str | None = None,  # noqa: A002 - the API name
+                  format: str | None = None,
                   encoding: str | None = None,
                   limits: Limits | None = None) -> ContactStream:
     """Stream the contacts of a path (file, folder, zip) or binary file object.

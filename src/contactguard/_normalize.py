@@ -33,13 +33,13 @@ import pypinyin
 from contactguard._errors import UsageError
 
 __all__ = [
-    "check_region",
     "E164",
     "IsoDate",
     "NameKey",
     "NormalizedEmail",
     "NormalizedText",
     "PhoneNumber",
+    "check_region",
     "date_problem",
     "email_problem",
     "infer_region",

@@ -35,7 +35,8 @@ from ._tabular import (
     verdict_rows,
 )
 
-__all__ = ["ManifestReport", "RestoreReport", "Verdict", "verify", "verify_restore"]
+__all__ = ["ManifestReport", "RestoreReport", "Verdict", "pair_leftovers", "verify",
+           "verify_restore"]
 
 #: One representative property per field group, for changes known only by group.
 _GROUP_PROPERTY: Final = {"name": "FN", "phone": "TEL", "email": "EMAIL", "photo": "PHOTO",
@@ -277,6 +278,9 @@ def verify(snapshot: Snapshot, manifest: Manifest, *, key: bytes | str | None = 
     for j, c in enumerate(snapshot):
         if c.uid:
             by_uid[c.uid].append(j)
+    recorded = Counter(e.uid for e in entries if e.uid)
+    # only UIDs unique on both sides identify a contact (see contactguard.match)
+    by_uid = {u: js for u, js in by_uid.items() if len(js) == 1 and recorded[u] == 1}
     by_digest: dict[str, list[int]] = defaultdict(list)
     for j, d in enumerate(digests):
         by_digest[d.digest].append(j)
@@ -301,41 +305,57 @@ def verify(snapshot: Snapshot, manifest: Manifest, *, key: bytes | str | None = 
                 pair(i, j, (), "identical user data")
                 break
     # 3. leave-one-field-out: (group, digest-without-group) on both sides
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for j, d in enumerate(digests):
-        if j in taken:
-            continue
-        index["*", d.digest].append(j)
-        for g, pd in d.partial.items():
-            index[g, pd].append(j)
-    for i, e in enumerate(entries):
-        if i in verdicts:
-            continue
-        found = None
-        for g, pd in sorted(e.partial.items()):
-            for how, key_ in (("changed", (g, pd)), ("lost", ("*", pd))):
-                js = [j for j in index.get(key_, ()) if j not in taken]
-                if js:
-                    found = (js[0], g, how)
-                    break
-            if found:
-                break
-        if found is None:  # a field added: the new contact minus it equals the old one
-            for j in (j for j in range(len(digests)) if j not in taken):
-                added = next((g for g, pd in digests[j].partial.items() if pd == e.digest),
-                             None)
-                if added is not None:
-                    found = (j, added, "added")
-                    break
-        if found is not None:
-            j, g, how = found
-            pair(i, j, _group_changes(e, g, digests[j].counts, how),
-                 f"same contact apart from its {g}")
+    left_e = [i for i in range(len(entries)) if i not in verdicts]
+    left_d = [j for j in range(len(digests)) if j not in taken]
+    for i, j, g, how in pair_leftovers([entries[i] for i in left_e], left_e,
+                                       [digests[j] for j in left_d], left_d):
+        pair(i, j, _group_changes(entries[i], g, digests[j].counts, how),
+             f"same contact apart from its {g}")
     out = [verdicts.get(i) or Verdict("missing", i, None, e.label)
            for i, e in enumerate(entries)]
     out.extend(Verdict("added", None, j, _label(snapshot, j))
                for j in range(len(snapshot)) if j not in taken)
     return ManifestReport(manifest, snapshot, tuple(out))
+
+
+def pair_leftovers(entries: Sequence[ManifestEntry], entry_ids: Sequence[int],
+                   digests: Sequence[ContactDigests], digest_ids: Sequence[int]
+                   ) -> list[tuple[int, int, str, str]]:
+    """Pair recorded and current contacts that differ in one field group.
+
+    Returns ``(entry id, digest id, group, how)`` with ``how`` one of ``changed`` (equal
+    without the group on both sides), ``lost`` (the current contact equals the recorded
+    one without the group) or ``added`` (the reverse).  Each side is used once; all
+    lookups go through indexes, so the cost is linear in the leftovers.
+    """
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pos, d in enumerate(digests):
+        index["*", d.digest].append(pos)
+        for g, pd in d.partial.items():
+            index[g, pd].append(pos)
+            index["+", pd].append(pos)  # for "added": current minus g = recorded whole
+    used: set[int] = set()
+    out: list[tuple[int, int, str, str]] = []
+    for e_pos, e in enumerate(entries):
+        found: tuple[int, str, str] | None = None
+        for g, pd in sorted(e.partial.items()):
+            for how, key in (("changed", (g, pd)), ("lost", ("*", pd))):
+                hit = next((p for p in index.get(key, ()) if p not in used), None)
+                if hit is not None:
+                    found = (hit, g, how)
+                    break
+            if found:
+                break
+        if found is None:
+            hit = next((p for p in index.get(("+", e.digest), ()) if p not in used), None)
+            if hit is not None:
+                g = next(g for g, pd in digests[hit].partial.items() if pd == e.digest)
+                found = (hit, g, "added")
+        if found is not None:
+            pos, g, how = found
+            used.add(pos)
+            out.append((entry_ids[e_pos], digest_ids[pos], g, how))
+    return out
 
 
 def _changes_by_partials(e: ManifestEntry, d: ContactDigests) -> tuple[FieldChange, ...]:

@@ -93,10 +93,10 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
     dirty = False  # lone surrogates or NULs in a piece that pending lines came from
     was_flagged = False
     hold = ""
-    for piece in pieces:
-        if not piece:
+    for incoming in pieces:
+        if not incoming:
             continue
-        piece = hold + piece
+        piece = hold + incoming
         hold = ""
         if piece.endswith("\r"):  # a CRLF may be split across pieces
             piece, hold = piece[:-1], "\r"

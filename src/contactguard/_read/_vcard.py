@@ -234,7 +234,8 @@ def iter_vcards(
                         last = card.props[-1] if card.props else None
                         if (last is not None and last.name == "AGENT"
                                 and not last.value.strip()):
-                            i = _read_agent(lines, i, card, note, base, lim.max_nesting)
+                            i = _read_agent(lines, i, card, note, base=base,
+                                            max_nesting=lim.max_nesting)
                             continue
                         note("truncated-card", "card has no END before the next BEGIN:VCARD;"
                              " kept what was read", card.line, column=1)
@@ -424,7 +425,7 @@ def _decode_escaped(value: str, charset: str | None, lineno: int, prop: str,
     return text
 
 
-def _read_agent(lines: list[str], i: int, card: _Card, note: _Note, base: int = 0,
+def _read_agent(lines: list[str], i: int, card: _Card, note: _Note, *, base: int = 0,
                 max_nesting: int = 4) -> int:
     """Take a vCard 2.1 inline AGENT card as the AGENT property's value.
 
