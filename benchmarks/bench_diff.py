@@ -19,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import books  # noqa: E402
-
-import contactguard  # noqa: E402
+import books
+import contactguard
 
 
 def main() -> None:

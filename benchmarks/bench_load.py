@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import books  # noqa: E402
-import vobject  # noqa: E402
+import vobject
 
-import contactguard  # noqa: E402
+import books
+import contactguard
 
 
 def _time(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
