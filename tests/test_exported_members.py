@@ -17,7 +17,7 @@ EXPECTED = {
     "verify", "verify_restore", "Conflict", "ContactStream", "CopyComparison", "Decisions",
     "DuplicateGroup", "MergePlan", "PairExplanation", "compare_copies", "find_duplicates",
     "iter_contacts", "plan_merge", "write_merged", "DisplayOptions", "Findings",
-    "display_options",
+    "display_options", "StreamReport", "verify_file", "write_manifest",
 }
 
 

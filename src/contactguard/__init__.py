@@ -35,7 +35,7 @@ from ._fingerprint import (
     snapshot_digest,
 )
 from ._html import DisplayOptions, display_options
-from ._manifest import Manifest, ManifestEntry
+from ._manifest import Manifest, ManifestEntry, write_manifest
 from ._match import Match, match
 from ._model import (
     Contact,
@@ -65,6 +65,7 @@ from ._normalize import (
 )
 from ._read import Decoding, Limits, Property
 from ._verify import ManifestReport, RestoreReport, Verdict, verify, verify_restore
+from ._verify_stream import StreamReport, verify_file
 from ._write import dump, dumps
 
 __version__ = "0.1.0"
@@ -111,6 +112,7 @@ __all__ = [
     "Snapshot",
     "SourceError",
     "SourceInfo",
+    "StreamReport",
     "StructuredName",
     "UsageError",
     "Verdict",
@@ -139,7 +141,9 @@ __all__ = [
     "romanize",
     "snapshot_digest",
     "verify",
+    "verify_file",
     "verify_restore",
+    "write_manifest",
     "write_merged",
 ]
 

@@ -22,17 +22,20 @@ What it stores, and why that is safe to keep next to the backup:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError, expect
 from ._fingerprint import (
@@ -46,7 +49,8 @@ from ._model import Contact, Snapshot
 from ._normalize import check_region
 from ._write import atomic_write
 
-__all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer"]
+__all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer",
+           "head_text", "sign_stream", "write_manifest"]
 
 SCHEMA_VERSION: Final = 1
 FORMAT_NAME: Final = "contactguard-manifest"
@@ -230,11 +234,10 @@ class Manifest:
         """The manifest as JSON text (stable key order, one contact per line)."""
         doc = self.to_json()
         contacts = doc.pop("contacts")
-        head = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
         rows = ",\n".join("    " + json.dumps(c, sort_keys=True, ensure_ascii=False)
                           for c in contacts)
         body = f',\n  "contacts": [\n{rows}\n  ]\n}}' if rows else ',\n  "contacts": []\n}'
-        return head[:-2] + body + "\n"
+        return head_text(doc) + body + "\n"
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the manifest to ``path`` atomically."""
@@ -316,19 +319,128 @@ def _key_bytes(key: bytes | str | None) -> bytes | None:
     return key
 
 
-def _signing_payload(manifest: Manifest) -> bytes:
-    doc = manifest.to_json()
-    doc.pop("signature", None)
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"),
+def _compact(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=True).encode("ascii")
+
+
+def sign_stream(key: bytes, header: dict[str, Any], entries: Iterable[dict[str, Any]]
+                ) -> str:
+    """HMAC-SHA256 over the manifest's canonical JSON (sorted keys, no spaces, ASCII),
+    computed piece by piece so a million-entry manifest is never held whole.
+
+    ``header`` is every top-level field but ``contacts`` and ``signature``.
+    """
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    mac.update(b"{")
+    for n, name in enumerate(sorted([*header, "contacts"])):
+        mac.update((b"," if n else b"") + _compact(name) + b":")
+        if name != "contacts":
+            mac.update(_compact(header[name]))
+            continue
+        mac.update(b"[")
+        for k, entry in enumerate(entries):
+            mac.update((b"," if k else b"") + _compact(entry))
+        mac.update(b"]")
+    mac.update(b"}")
+    return mac.hexdigest()
 
 
 def _with_signature(manifest: Manifest, key: bytes) -> Manifest:
     from dataclasses import replace  # noqa: PLC0415
 
-    unsigned = replace(manifest, signature=None)
-    sig = hmac.new(key, _signing_payload(unsigned), hashlib.sha256).hexdigest()
-    return replace(manifest, signature=sig)
+    doc = manifest.to_json()
+    doc.pop("signature", None)
+    contacts = doc.pop("contacts")
+    return replace(manifest, signature=sign_stream(key, doc, contacts))
+
+
+def head_text(header: dict[str, Any]) -> str:
+    """The manifest file up to and including ``"contacts": [`` (see Manifest.dumps)."""
+    return json.dumps(header, indent=2, sort_keys=True, ensure_ascii=False)[:-2]
+
+
+def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
+                   key: bytes | str | None = None, region: str | None = None,
+                   source_name: str | None = None, salt: bytes | None = None,
+                   created: str | None = None) -> int:
+    """Write a manifest of ``contacts`` to ``path`` without holding them all.
+
+    Byte-for-byte the file :meth:`Manifest.save` writes for the same contacts, salt and
+    time, but streamed: entries go to a temporary file in the target folder, the header
+    (count, Merkle root, signature) is written when they are done, and the whole is moved
+    into place atomically.  ``region`` defaults to one inferred from the first contacts.
+    Returns the number of contacts.
+    """
+    from . import __version__  # noqa: PLC0415 - the package version, read at call time
+
+    it = iter(contacts)
+    if region is None:
+        head: list[Contact] = []
+        for contact in it:
+            head.append(contact)
+            if len(head) >= 20_000:
+                break
+        region = region_for(Snapshot(tuple(head)))
+        it = itertools.chain(head, it)
+    else:
+        region = check_region(region)
+    sealer = Sealer(salt if salt is not None else os.urandom(16), _key_bytes(key))
+    target = Path(path)
+    leaves: list[bytes] = []
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".entries",
+                                    dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            for index, contact in enumerate(it):
+                expect(contact, Contact, "write_manifest()'s contacts")
+                d = contact_digests(canonical_fields(contact, region=region), sealer)
+                entry = ManifestEntry(index, contact.line, _safe_uid(contact.uid), d.digest,
+                                      d.counts, d.partial, _basename(contact.source))
+                out.write(json.dumps(entry.to_json(), sort_keys=True, ensure_ascii=False))
+                out.write("\n")
+                leaves.append(bytes.fromhex(d.digest))
+        root = merkle_root(leaves, hash_fn=lambda b: bytes.fromhex(sealer.digest(b, 32))).hex()
+        header: dict[str, Any] = {
+            "format": FORMAT_NAME, "schema_version": SCHEMA_VERSION,
+            "generator": f"contactguard {__version__}",
+            "created": created or datetime.datetime.now(datetime.UTC).replace(
+                microsecond=0).isoformat(),
+            "canonical": CANONICAL_VERSION, "algorithm": sealer.algorithm,
+            "salt": sealer.salt.hex(), "region": region, "source": _basename(source_name),
+            "contact_count": len(leaves), "snapshot_digest": root,
+        }
+        if sealer.key is not None:
+            with tmp.open(encoding="utf-8") as lines:
+                header["signature"] = sign_stream(sealer.key, header,
+                                                  (json.loads(line) for line in lines))
+        with _atomic_text(target) as final, tmp.open(encoding="utf-8") as lines:
+            final.write(head_text(header))
+            first = True
+            for line in lines:
+                final.write((',\n  "contacts": [\n' if first else ",\n") + "    "
+                            + line.rstrip("\n"))
+                first = False
+            final.write(',\n  "contacts": []\n}\n' if first else "\n  ]\n}\n")
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(leaves)
+
+
+@contextlib.contextmanager
+def _atomic_text(target: Path) -> Iterator[TextIO]:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
 
 
 def count_groups(contacts: Iterable[Contact], region: str | None) -> Counter[str]:

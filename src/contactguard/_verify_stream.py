@@ -1,0 +1,281 @@
+"""Verifying a file against a manifest in bounded memory (a million cards in < 300 MB).
+
+Three passes, none of which holds the contacts:
+
+1. the manifest is read line by line (its signature checked as it streams, when keyed)
+   into one sorted list of 16-byte digests;
+2. the file is streamed with :func:`contactguard.iter_contacts`; each contact's digest is
+   looked up and ticked off.  Only contacts that match nothing keep their digests (up to
+   ``max_detail``);
+3. the manifest is read again for the entries nobody ticked off, and those leftovers are
+   paired by UID and by leave-one-field-out digests, exactly as :func:`contactguard.verify`
+   does.
+
+Intact contacts are counted, not listed: the report holds verdicts only for contacts
+that are missing, changed or added.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hmac
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from ._diff import FieldChange
+from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError
+from ._findings import Findings, Severity
+from ._fingerprint import CANONICAL_VERSION, canonical_fields
+from ._manifest import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    ContactDigests,
+    ManifestEntry,
+    Sealer,
+    _key_bytes,
+    contact_digests,
+    sign_stream,
+)
+from ._model import iter_contacts
+from ._read import Limits
+from ._verify import Verdict, _group_changes, pair_leftovers
+
+__all__ = ["StreamReport", "verify_file"]
+
+_CONTACTS_OPEN: Final = '  "contacts": ['
+
+
+@dataclass(frozen=True, slots=True)
+class StreamReport:
+    """The result of :func:`verify_file`: counts, and verdicts for what is not intact."""
+
+    source: str
+    recorded: int
+    checked: int
+    intact: int
+    verdicts: tuple[Verdict, ...]
+    findings: Findings
+    undetailed: int = 0  # leftovers past max_detail, counted but not paired
+
+    @property
+    def missing(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "missing")
+
+    @property
+    def changed(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "changed")
+
+    @property
+    def added(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "added")
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.changed and not self.undetailed
+
+    def summary(self) -> str:
+        errors = sum(f.severity is Severity.ERROR for f in self.findings)
+        head = "OK" if self.ok and not errors else "PROBLEMS"
+        lost = Counter(f"{c.field} {c.kind}" for v in self.changed for c in v.changes)
+        detail = (" (" + ", ".join(f"{n} {k}" for k, n in sorted(lost.items())) + ")"
+                  if lost else "")
+        text = (f"{head}: {self.intact:,} of {self.recorded:,} contacts intact, "
+                f"{len(self.missing):,} missing, {len(self.changed):,} changed{detail}, "
+                f"{len(self.added):,} added")
+        if self.undetailed:
+            text += f", {self.undetailed:,} more differences not detailed"
+        if self.findings:
+            text += f", {len(self.findings):,} findings ({errors:,} errors)"
+        return text
+
+
+StreamReport.__module__ = "contactguard"
+
+
+class _ManifestFile:
+    """A manifest file read line by line (the layout :meth:`Manifest.save` writes)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.header = self._read_header()
+
+    def _read_header(self) -> dict[str, Any]:
+        lines: list[str] = []
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith(_CONTACTS_OPEN):
+                    break
+                lines.append(line)
+                if len(lines) > 100:
+                    break
+        text = "".join(lines).rstrip().rstrip(",") + "\n}"
+        try:
+            header = json.loads(text)
+        except ValueError as exc:
+            raise ManifestError(f"{self.path}: not a manifest written by contactguard "
+                                f"(header: {exc})") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
+            raise ManifestError(f"{self.path}: not a contactguard manifest")
+        version = header.get("schema_version")
+        if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
+            raise ManifestError(f"manifest schema_version {version!r} is not one this "
+                                f"version reads (1..{SCHEMA_VERSION})")
+        if header.get("canonical") != CANONICAL_VERSION:
+            raise ManifestError(f"manifest uses canonical form {header.get('canonical')!r};"
+                                f" this version computes {CANONICAL_VERSION!r}")
+        return header
+
+    def raw_entries(self) -> Iterator[dict[str, Any]]:
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith(_CONTACTS_OPEN):
+                    break
+            for line in fh:
+                text = line.strip().rstrip(",")
+                if text in {"]", "}", ""}:
+                    continue
+                try:
+                    entry = json.loads(text)
+                except ValueError as exc:
+                    raise ManifestError(f"{self.path}: malformed contact line ({exc})") from None
+                if not isinstance(entry, dict):
+                    raise ManifestError(f"{self.path}: malformed contact line")
+                yield entry
+
+
+def _entry(raw: dict[str, Any]) -> ManifestEntry:
+    return ManifestEntry(int(raw["index"]), raw.get("line"), raw.get("uid"), str(raw["digest"]),
+                         dict(raw.get("counts", {})), dict(raw.get("partial", {})),
+                         raw.get("source"))
+
+
+def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str], *,
+                key: bytes | str | None = None, limits: Limits | None = None,
+                max_detail: int = 100_000,
+                progress: Callable[[int, int], None] | None = None) -> StreamReport:
+    """Check a backup file against a manifest file without loading either whole.
+
+    ``progress(done, total)`` is called every 10,000 contacts.  Contacts past
+    ``max_detail`` unmatched ones on either side are counted (``undetailed``) rather than
+    paired, which keeps memory bounded even for a file unrelated to its manifest.
+    """
+    if not isinstance(source, (str, os.PathLike)) or not isinstance(manifest, (str, os.PathLike)):
+        raise UsageError("verify_file() takes the paths of a backup and of its manifest")
+    mpath = Path(manifest)
+    try:
+        mfile = _ManifestFile(mpath)
+    except OSError as exc:
+        raise SourceError(f"cannot read manifest {mpath}: {exc.strerror or exc}") from exc
+    header = mfile.header
+    k = _key_bytes(key)
+    keyed = header.get("algorithm") == "hmac-sha256"
+    if keyed and k is None:
+        raise UsageError("this manifest is keyed: pass the key it was built with")
+    if not keyed and k is not None:
+        raise UsageError("this manifest has no key; it was built without one")
+    sealer = Sealer(bytes.fromhex(str(header["salt"])), k)
+    region = header.get("region")
+    total = int(header.get("contact_count", 0))
+
+    # pass 1: digests, sorted, with the signature checked as the entries stream by
+    digests: list[bytes] = []
+    signed = {n: v for n, v in header.items() if n != "signature"}
+
+    def entries_for_signature() -> Iterator[dict[str, Any]]:
+        for raw in mfile.raw_entries():
+            digests.append(bytes.fromhex(str(raw["digest"])))
+            yield raw
+
+    if keyed and k is not None:
+        expected = sign_stream(k, signed, entries_for_signature())
+        if not hmac.compare_digest(expected, str(header.get("signature", ""))):
+            raise ManifestSignatureError(
+                "manifest signature does not match: it was altered, or the key is wrong")
+    else:
+        for _ in entries_for_signature():
+            pass
+    if len(digests) != total:
+        raise ManifestError("manifest contact_count does not match its contacts")
+    order = sorted(range(len(digests)), key=digests.__getitem__)
+    keys = [digests[i] for i in order]
+    del digests
+    ticked = bytearray(len(keys))  # by sorted position
+
+    # pass 2: stream the backup
+    stream = iter_contacts(source, limits=limits)
+    leftovers: list[tuple[int, int | None, str | None, ContactDigests]] = []
+    undetailed = 0
+    checked = 0
+    for index, contact in enumerate(stream):
+        checked += 1
+        d = contact_digests(canonical_fields(contact, region=region), sealer)
+        raw = bytes.fromhex(d.digest)
+        pos = bisect.bisect_left(keys, raw)
+        while pos < len(keys) and keys[pos] == raw and ticked[pos]:
+            pos += 1
+        if pos < len(keys) and keys[pos] == raw:
+            ticked[pos] = 1
+        elif len(leftovers) < max_detail:
+            leftovers.append((index, contact.line, contact.uid, d))
+        else:
+            undetailed += 1
+        if progress is not None and checked % 10_000 == 0:
+            progress(checked, total)
+    intact = sum(ticked)
+    untaken = {order[p] for p in range(len(keys)) if not ticked[p]}
+    del keys, ticked, order
+
+    # pass 3: the recorded entries nobody matched
+    missing_entries: list[ManifestEntry] = []
+    for raw in mfile.raw_entries():
+        if int(raw["index"]) in untaken:
+            if len(missing_entries) < max_detail:
+                missing_entries.append(_entry(raw))
+            else:
+                undetailed += 1
+    verdicts = _pair(missing_entries, leftovers)
+    if progress is not None:
+        progress(checked, total)
+    return StreamReport(str(source), total, checked, intact, verdicts,
+                        Findings(stream.findings), undetailed)
+
+
+def _pair(entries: list[ManifestEntry],
+          leftovers: list[tuple[int, int | None, str | None, ContactDigests]]
+          ) -> tuple[Verdict, ...]:
+    out: dict[int, Verdict] = {}
+    used: set[int] = set()
+    by_uid = {uid: pos for pos, (_, _, uid, _) in enumerate(leftovers) if uid}
+    for e_pos, e in enumerate(entries):
+        pos = by_uid.get(e.uid or "")
+        if pos is not None and pos not in used:
+            used.add(pos)
+            index, _, _, d = leftovers[pos]
+            changes: tuple[FieldChange, ...] = (FieldChange("changed", "X-OTHER"),)
+            for g, pd in e.partial.items():
+                if d.partial.get(g) == pd:
+                    changes = _group_changes(e, g, d.counts, "changed")
+                    break
+            out[e_pos] = Verdict("changed", e.index, index, e.label, changes, ("same UID",))
+    rest_e = [i for i in range(len(entries)) if i not in out]
+    rest_d = [p for p in range(len(leftovers)) if p not in used]
+    for e_pos, pos, g, how in pair_leftovers([entries[i] for i in rest_e], rest_e,
+                                             [leftovers[p][3] for p in rest_d], rest_d):
+        e = entries[e_pos]
+        used.add(pos)
+        out[e_pos] = Verdict("changed", e.index, leftovers[pos][0], e.label,
+                             _group_changes(e, g, leftovers[pos][3].counts, how),
+                             (f"same contact apart from its {g}",))
+    verdicts = [out.get(i) or Verdict("missing", e.index, None, e.label)
+                for i, e in enumerate(entries)]
+    for pos, (index, line, uid, _) in enumerate(leftovers):
+        if pos not in used:
+            label = f"UID {uid}" if uid and "@" not in uid and len(uid) <= 64 else (
+                f"contact #{index + 1}" + (f", line {line}" if line is not None else ""))
+            verdicts.append(Verdict("added", None, index, label))
+    return tuple(verdicts)

@@ -1,0 +1,93 @@
+"""Streaming manifests and verification agree with the in-memory ones."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import books
+import contactguard as cg
+
+
+def _files(tmp_path: Path) -> tuple[list[books.Person], Path]:
+    people = books.make_people(300, seed=9, photo_share=0.2)
+    backup = tmp_path / "backup.vcf"
+    backup.write_text(books.ios_backup(people, uids=False))
+    return people, backup
+
+
+@pytest.mark.parametrize("key", [None, "secret"])
+def test_streamed_manifest_is_byte_identical_to_save(tmp_path: Path, key: str | None) -> None:
+    _, backup = _files(tmp_path)
+    snap = cg.load(backup)
+    built = cg.Manifest.build(snap, key=key, salt=b"\x01" * 16)
+    built.save(tmp_path / "a.json")
+    n = cg.write_manifest(cg.iter_contacts(backup), tmp_path / "b.json", key=key,
+                          salt=b"\x01" * 16, created=built.created,
+                          source_name=snap.source.name)
+    assert n == 300
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+@pytest.mark.parametrize("key", [None, "secret"])
+def test_verify_file_agrees_with_verify(tmp_path: Path, key: str | None) -> None:
+    people, backup = _files(tmp_path)
+    manifest = tmp_path / "m.json"
+    cg.write_manifest(cg.iter_contacts(backup), manifest, key=key)
+    after = list(people)
+    random.Random(4).shuffle(after)
+    del after[7:9]
+    after[20] = books.change_one_digit(after[20], random.Random(1))
+    with_photo = next(i for i, p in enumerate(after) if p.photo)
+    after[with_photo] = replace(after[with_photo], photo=None)
+    after.append(books.make_people(1, seed=999_999)[0])
+    restored = tmp_path / "restored.vcf"
+    restored.write_text(books.android_export(after))
+    progress: list[tuple[int, int]] = []
+    streamed = cg.verify_file(restored, manifest, key=key,
+                              progress=lambda d, t: progress.append((d, t)))
+    full = cg.verify(cg.load(restored), cg.Manifest.load(manifest, key=key), key=key)
+
+    def table(verdicts: tuple[cg.Verdict, ...]) -> list[tuple[str, str, str]]:
+        return sorted((v.status, v.label, v.detail) for v in verdicts if v.status != "intact")
+
+    assert table(streamed.verdicts) == table(full.verdicts)
+    assert streamed.intact == full.unchanged == 300 - 2 - 2
+    assert [v.status for v in streamed.verdicts].count("missing") == 2
+    assert progress[-1] == (len(after), 300)
+    assert not streamed.ok
+    assert streamed.summary().startswith("PROBLEMS: 296 of 300 contacts intact, 2 missing, "
+                                         "2 changed (1 phone changed, 1 photo lost), 1 added")
+
+
+def test_verify_file_detects_tampering_and_misuse(tmp_path: Path) -> None:
+    _, backup = _files(tmp_path)
+    manifest = tmp_path / "m.json"
+    cg.write_manifest(cg.iter_contacts(backup), manifest, key="k")
+    assert cg.verify_file(backup, manifest, key="k").ok
+    text = manifest.read_text()
+    manifest.write_text(text.replace('"line": 1,', '"line": 2,', 1))
+    with pytest.raises(cg.ManifestSignatureError):
+        cg.verify_file(backup, manifest, key="k")
+    with pytest.raises(cg.UsageError):
+        cg.verify_file(backup, manifest)
+    with pytest.raises(cg.ManifestError):
+        cg.verify_file(backup, backup)
+    with pytest.raises(cg.UsageError):
+        cg.verify_file(123, manifest)  # type: ignore[arg-type]
+
+
+def test_max_detail_bounds_an_unrelated_file(tmp_path: Path) -> None:
+    _, backup = _files(tmp_path)
+    manifest = tmp_path / "m.json"
+    cg.write_manifest(cg.iter_contacts(backup), manifest)
+    other = tmp_path / "other.vcf"
+    other.write_text(books.ios_backup(books.make_people(100, seed=12345)))
+    report = cg.verify_file(other, manifest, max_detail=10)
+    assert report.intact == 0
+    assert len(report.verdicts) == 20
+    assert report.undetailed == (100 - 10) + (300 - 10)
+    assert not report.ok
