@@ -203,7 +203,7 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
         raise ManifestError("manifest contact_count does not match its contacts")
     order = sorted(range(len(digests)), key=digests.__getitem__)
     keys = [digests[i] for i in order]
-    del digests
+    digests.clear()  # the sorted copy is all that is needed now
     ticked = bytearray(len(keys))  # by sorted position
 
     # pass 2: stream the backup
@@ -214,11 +214,11 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     for index, contact in enumerate(stream):
         checked += 1
         d = contact_digests(canonical_fields(contact, region=region), sealer)
-        raw = bytes.fromhex(d.digest)
-        pos = bisect.bisect_left(keys, raw)
-        while pos < len(keys) and keys[pos] == raw and ticked[pos]:
+        needle = bytes.fromhex(d.digest)
+        pos = bisect.bisect_left(keys, needle)
+        while pos < len(keys) and keys[pos] == needle and ticked[pos]:
             pos += 1
-        if pos < len(keys) and keys[pos] == raw:
+        if pos < len(keys) and keys[pos] == needle:
             ticked[pos] = 1
         elif len(leftovers) < max_detail:
             leftovers.append((index, contact.line, contact.uid, d))

@@ -438,8 +438,9 @@ ENTRIES: tuple[Entry, ...] = (
         "examples/contacts.vcf",
         "hand-written (birthdays-cli example)",
         "vcard",
-        notes="8 cards, 3.0, FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE Cyrillic name with "
-        "soft line break, --MM-DD birthdays, accented/emoji UTF-8, no N",
+        notes="8 cards, 3.0 (no N), FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE Cyrillic "
+        "name; a QP NOTE with a '=' soft line break (vobject 0.9.9 fails on it), --MM-DD "
+        "birthdays, accented/emoji UTF-8, a NOTE folded with two spaces",
     ),
     # ---- contactlookup (PyPI) --------------------------------------------------------
     Entry(
@@ -557,7 +558,15 @@ ENTRIES: tuple[Entry, ...] = (
         "vcard",
         notes="3.0 with folded base64 JPEG PHOTO; CRLF",
     ),
-    Entry("vcard-0.1.0", "spec/vcard-4.0.vcf", "RFC/Wikipedia example (4.0)", "vcard"),
+    Entry(
+        "vcard-0.1.0",
+        "spec/vcard-4.0.vcf",
+        "RFC/Wikipedia example (4.0)",
+        "vcard",
+        notes="4.0; 'FN: Forrest Gump' (leading space), TYPE=\"work,voice\" quoted, and an "
+        "ADR line with only a LABEL=\"...\" parameter and no ':' value (upstream "
+        "parses it as valid; vobject 0.9.9 rejects it)",
+    ),
     # ---- vcard-js (npm) --------------------------------------------------------------
     Entry(
         "vcard-js-1.2.2",
@@ -566,7 +575,8 @@ ENTRIES: tuple[Entry, ...] = (
         "vcard",
         notes="3 cards: 2.1 from X-GENERATOR:IntSig (CamCard scanner) with raw UTF-8 "
         "Chinese under CHARSET=utf-8 (no QP) and X-IS-INFO lines; a 3.0 iOS 7.0.4 "
-        "card with IMPP and item1.; a 4.0 card with quoted LABEL param",
+        "card with IMPP and item1.; a 4.0 card whose quoted LABEL param contains a "
+        '\\" escape (vobject 0.9.9 fails on it)',
     ),
     # ---- vcardparser (npm) -----------------------------------------------------------
     Entry(
@@ -801,11 +811,11 @@ def _read_members(src: Source, archive: Path, members: list[str]) -> dict[str, b
         opener = _deb_data_tar if src.kind == "debian" else _open_tar
         with opener(archive) as tf:
             for info in tf:
-                rel = wanted.get(info.name)
-                if rel is not None and info.isfile():
+                member = wanted.get(info.name)
+                if member is not None and info.isfile():
                     fh = tf.extractfile(info)
                     if fh is not None:
-                        out[rel] = fh.read()
+                        out[member] = fh.read()
     missing = sorted(set(members) - set(out))
     if missing:
         raise CorpusIntegrityError(f"{src.label}: not in {archive.name}: {', '.join(missing)}")
