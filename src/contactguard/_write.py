@@ -30,12 +30,23 @@ _MEDIA: Final = {"JPEG": "image/jpeg", "JPG": "image/jpeg", "PNG": "image/png",
                  "WEBP": "image/webp", "HEIC": "image/heic"}
 
 
+def _caret_encode(value: str) -> str:
+    """RFC 6868: the characters a parameter value cannot hold, as caret escapes."""
+    if not any(c in value for c in '^"\n\r'):
+        return value
+    return (value.replace("^", "^^").replace("\r\n", "\n").replace("\r", "\n")
+            .replace("\n", "^n").replace('"', "^'"))
+
+
 def _params(prop: Property, version: str) -> list[list[str]]:
     out: list[list[str]] = []
     for key, val in prop.params:
         if version == "4.0" and prop.is_binary and key in {"ENCODING", "TYPE"}:
             continue  # carried by the data: URI instead
-        out.append([key, *[v for v in val.split(",") if v]] if key == "TYPE" else [key, val])
+        if key == "TYPE":
+            out.append([key, *[_caret_encode(v) for v in val.split(",") if v]])
+        else:
+            out.append([key, _caret_encode(val)])
     return out
 
 

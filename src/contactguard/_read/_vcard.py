@@ -65,14 +65,15 @@ class _Card:
 
 
 def _split_head(head: str) -> list[str]:
-    """Split ``name;param;param`` at ';' outside double quotes."""
+    """Split ``name;param;param`` at ';' outside double quotes (``\\"`` stays literal)."""
     if '"' not in head:
         return head.split(";")
     parts: list[str] = []
     cur: list[str] = []
     quoted = False
+    prev = ""
     for ch in head:
-        if ch == '"':
+        if ch == '"' and prev != "\\":
             quoted = not quoted
             cur.append(ch)
         elif ch == ";" and not quoted:
@@ -80,22 +81,29 @@ def _split_head(head: str) -> list[str]:
             cur = []
         else:
             cur.append(ch)
+        prev = ch
     parts.append("".join(cur))
     return parts
 
 
 def _find_colon(line: str) -> int:
-    """Index of the ':' that ends the property head (not inside a quoted parameter)."""
+    """Index of the ':' that ends the property head (not inside a quoted parameter).
+
+    A backslash-escaped quote (``\\"``, which some writers put inside quoted values) does
+    not open or close a quotation.
+    """
     colon = line.find(":")
     quote = line.find('"')
     if quote < 0 or colon < quote:
         return colon
     quoted = False
+    prev = ""
     for i, ch in enumerate(line):
-        if ch == '"':
+        if ch == '"' and prev != "\\":
             quoted = not quoted
         elif ch == ":" and not quoted:
             return i
+        prev = ch
     return -1
 
 
@@ -267,6 +275,9 @@ def iter_vcards(
                 note("unparsable-line", f"{head[:40]!r} is not a property name; line skipped",
                      lineno, column=1)
                 continue
+            if encoding is None and upper in BINARY_PROPERTIES and value[:5].lower() == "data:":
+                # 3.0-style writers escape the comma of a data: URI too ("base64\\,")
+                value = value.replace("\\,", ",", 1)
             if (encoding is None and upper in BINARY_PROPERTIES
                     and value[:5].lower() == "data:" and ";base64," in value[:100].lower()):
                 value, uri_params = _from_data_uri(value, list(params))
@@ -283,6 +294,8 @@ def iter_vcards(
             elif encoding in {"BASE64", "B"}:
                 if ("ENCODING", "B") not in params:
                     params = tuple(sorted([*params, ("ENCODING", "B")]))
+                if upper in BINARY_PROPERTIES:  # a media subtype: case carries nothing
+                    params = tuple((k, v.upper() if k == "TYPE" else v) for k, v in params)
                 chunks = [value.strip()]
                 # vCard 2.1 base64 may run over unindented lines until a blank line.
                 while i < n and _BASE64_LINE(lines[i].strip() or "-"):
@@ -352,6 +365,8 @@ def _parse_head(head: str) -> _Head:
             val = val.strip()
             if len(val) > 1 and val[0] == '"' and val[-1] == '"':
                 val = val[1:-1]
+            if "^" in val:
+                val = _caret_decode(val)
         else:
             val = key.strip()
             key = "ENCODING" if val.upper() in _TRANSFER_ENCODINGS else "TYPE"
@@ -366,6 +381,14 @@ def _parse_head(head: str) -> _Head:
     if len(params) > 1:
         params = _canonical_params(params)
     return group or None, upper, tuple(params), charset, encoding, name_ok
+
+
+_CARET: Final = {"^^": "^", "^n": "\n", "^N": "\n", "^'": '"'}
+
+
+def _caret_decode(value: str) -> str:
+    """RFC 6868 parameter escapes: ``^'`` is '"', ``^n`` a line break, ``^^`` a caret."""
+    return re.sub(r"\^[\^nN']", lambda m: _CARET[m.group(0)], value)
 
 
 def _canonical_params(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
