@@ -83,6 +83,45 @@ def test_family_landline_is_not_a_duplicate() -> None:
     assert "same phone number" in groups[0].pairs[0].agreed
 
 
+def test_family_at_one_address_is_not_a_duplicate() -> None:
+    # A father and son: same family name, landline and address, birthdays decades apart.
+    home = ("TEL;TYPE=HOME:+44 20 7946 0000", "ADR;TYPE=HOME:;;1 High Street;London;;SW1A 1AA;")
+    snap = book(card("N:Smith;John;;;", "BDAY:1950-06-01", *home),
+                card("N:Smith;Tom;;;", "BDAY:1982-03-14", *home),
+                card("N:Smith;Mary;;;", *home),
+                card("N:Smith;Anna;;;", "BDAY:1984-11-20", *home))
+    assert find_duplicates(snap) == []
+
+
+def test_mistyped_given_name_with_a_near_birthday_is_one_person() -> None:
+    # A given name entered wrong, and the birth date one typo (or a day) apart: siblings
+    # are not born in one month, so this is one person, not two at the same address.
+    home = ("ADR;TYPE=HOME:;;16 Bastow Circuit;Shoalwater;QLD;2587;",)
+    for other in ("1971-04-15", "1971-04-25", "1971-15-04", "1917-04-15"):
+        snap = book(card("N:Spratt;Isabelle;;;", "BDAY:1971-04-15", *home),
+                    card("N:Spratt;Campbell;;;", f"BDAY:{other}", *home))
+        assert indexes(find_duplicates(snap)) == [(0, 1)], other
+    # Without the family name agreeing, only the same full date lifts the veto.
+    snap = book(card("N:Spratt;Isabelle;;;", "BDAY:1971-04-15", *home),
+                card("N:Bell;Campbell;;;", "BDAY:1971-04-25", *home))
+    assert find_duplicates(snap) == []
+
+
+def test_swapped_address_lines_and_names_in_the_other_field() -> None:
+    snap = book(
+        card("N:Bansemer;John;;;", "ADR:;Rhosewyn;73 Bynoe Place;Lake Clifton;QLD;2649;"),
+        card("N:Bansemer;John;;;", "ADR:;Bynoe Place;73 Rhosewyn;Lakeclifton;QLD;2640;"),
+        card("N:Coffey;Timothy;;;", "BDAY:1960-02-22",
+             "ADR:;;23 Bacchus Circuit;Werrington;VIC;2450;"),
+        card("N:Timothy;Dominey;;;", "BDAY:1960-02-22",
+             "ADR:;;23 Bacchus Circuit;Werrington;VIC;2405;"),
+    )
+    groups = find_duplicates(snap)
+    assert indexes(groups) == [(0, 1), (2, 3)]
+    assert "same street, other address line" in groups[0].pairs[0].agreed
+    assert "one name in the other field" in groups[1].pairs[0].agreed
+
+
 def test_weak_link_does_not_chain_two_people() -> None:
     # B (no given name) links to A by phone and to C by email; A and C are two people.
     snap = book(

@@ -16,7 +16,7 @@ import pytest
 import contactguard as cg
 
 sys.path.insert(0, str(Path(__file__).parent / "realworld"))
-from corpus import CorpusFile, CorpusUnavailable, ensure_corpus  # noqa: E402
+from corpus import CorpusFile, CorpusUnavailable, ensure_corpus
 
 pytestmark = pytest.mark.realworld
 

@@ -1,0 +1,57 @@
+"""Coverage-guided fuzzing of every reader with atheris (libFuzzer), for long runs.
+
+    pip install atheris            # or: pip install -e ".[bench]"
+    python benchmarks/fuzz.py -max_total_time=600 -rss_limit_mb=300 -timeout=10
+
+One target dispatches on the first input byte to: ``loads`` of raw bytes, of the bytes as
+a zip archive member, as CSV, with ``strict=True`` (only ParseError allowed), then
+``detect``, ``fingerprint`` and a ``dumps`` round trip of whatever was read.  Any other
+exception, a run over ``-timeout`` seconds or over ``-rss_limit_mb`` is a crash that
+libFuzzer reports with the input that caused it.  The bounded CI variant is
+tests/test_fuzz.py (hypothesis).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+
+import atheris
+
+with atheris.instrument_imports():
+    import contactguard as cg
+
+
+def one_input(data: bytes) -> None:
+    if not data:
+        return
+    mode, body = data[0] % 5, data[1:]
+    if mode == 0:
+        snap = cg.loads(body)
+    elif mode == 1:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("a.vcf", body)
+            zf.writestr("b.csv", body[::-1])
+        snap = cg.loads(buf.getvalue())
+    elif mode == 2:
+        snap = cg.loads(body, format="csv")
+    elif mode == 3:
+        try:
+            snap = cg.loads(body, strict=True)
+        except cg.ParseError:
+            return
+    else:
+        snap = cg.loads(body, encoding="gb18030")
+    cg.detect(snap)
+    for contact in snap[:20]:
+        cg.fingerprint(contact)
+    again = cg.loads(cg.dumps(snap[:20]))
+    if len(again) != min(len(snap), 20):
+        raise AssertionError("dumps/loads lost a contact")
+
+
+if __name__ == "__main__":
+    atheris.Setup(sys.argv, one_input)
+    atheris.Fuzz()
