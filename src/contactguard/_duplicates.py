@@ -19,11 +19,13 @@ cards may be a family landline shared by two people, and nothing is paired one-t
 3. **evidence** – each candidate pair is scored field by field with weights in
    :data:`WEIGHTS` (log-odds-like points, rules as data): same phone, same email, given and
    family names (exact, Jaro-Winkler close, equal when romanized, swapped), birthday (same,
-   one typo, different), address parts (capped so a shared household address alone cannot
-   carry a pair).  A pair is a **link** when it reaches ``threshold`` points, agrees on at
-   least two kinds of evidence (a name and a phone, a phone and an email, …), and is not
-   vetoed: two different given names are two people, whatever else they share (the family
-   landline rule).
+   near, different), address parts (capped so a shared household address alone cannot
+   carry a pair; address lines may be swapped).  A pair is a **link** when it reaches
+   ``threshold`` points, agrees on at least two kinds of evidence (a name and a phone, a
+   phone and an email, …), and is not vetoed: two different given names are two people,
+   whatever else they share (the family landline rule), unless their full birth dates are
+   ones two members of a family would not have: the same, or near (one typo, same year and
+   month, day and month swapped) with the family names agreeing.
 4. **clustering** – links are taken strongest first (ties by fingerprint) and join two
    clusters only when every cross pair is free of veto and of a "distinct" decision
    (complete-linkage check) and the cross pairs *average* at least ``threshold``
@@ -410,15 +412,19 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
     straight_fails = ((given is not None and given < DIFFERENT)
                       or (family is not None and family < NEAR))
     if straight_fails and a.given and a.family and b.given and b.family:
-        crossed = (JaroWinkler.similarity(a.given_loose, b.family_loose),
-                   JaroWinkler.similarity(a.family_loose, b.given_loose))
-        if min(crossed) >= NEAR:
+        # Compared like the straight parts (Han characters as written), so that
+        # 杨国强 and 郭艳 are not "swapped" by their romanizations (yang ~ yan).
+        crossed = (_similarity(a.given, b.family, a.given_loose, b.family_loose)[0],
+                   _similarity(a.family, b.given, a.family_loose, b.given_loose)[0])
+        if min(crossed) >= NEAR and max(crossed) >= CLOSE:
             ev.agree("names-swapped", "given and family names swapped", "name")
             return
         if (given is not None and given < DIFFERENT and family is not None
                 and family < NEAR and max(crossed) >= CLOSE):
             # "Timothy Coffey" and "Dominey Timothy": one name moved to the other field
-            # and the other replaced.  Not two people told apart by their given names.
+            # and the other replaced.  "John Thomas" and "Thomas Smith" look the same, so
+            # the given names still differ (vetoed unless the birth dates agree).
+            ev.given_differs = ev.family_agrees = True
             ev.agree("names-partly-swapped", "one name in the other field", "name")
             return
     if given is not None:

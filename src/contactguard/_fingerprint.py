@@ -162,7 +162,7 @@ def _international(digits: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@functools.lru_cache(maxsize=1 << 16)
 def phone_key(raw: str, region: str | None) -> str:
     """:attr:`PhoneNumber.key` of ``raw``, with fast paths for the common spellings.
 

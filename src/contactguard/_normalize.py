@@ -24,11 +24,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final, NewType, ParamSpec, TypeVar
+from typing import Any, Final, NewType, ParamSpec, TypeVar
 
-import opencc
 import phonenumbers
-import pypinyin
 
 from contactguard._errors import UsageError
 
@@ -84,7 +82,7 @@ NameKey = NewType("NameKey", str)
 IsoDate = NewType("IsoDate", str)
 """A date in ISO 8601 form: ``YYYY-MM-DD``, ``--MM-DD`` (no year), ``YYYY-MM`` or ``YYYY``."""
 
-_CACHE_SIZE: Final = 1 << 17
+_CACHE_SIZE: Final = 1 << 15
 
 
 def _fixpoint(step: Callable[[str], str], s: str) -> str:
@@ -205,9 +203,14 @@ def normalize_text(raw: str) -> NormalizedText:
 # --------------------------------------------------------------------------------------------
 
 # OpenCC's converter loads its dictionaries once; building it per call would dominate.
-# (Importing opencc and pypinyin emits no warnings as of OpenCC 1.4.2 / pypinyin 0.55, so no
-# warnings.catch_warnings() guard is needed around the imports.)
-_T2S: Final = opencc.OpenCC("t2s")
+# Both it and pypinyin (whose phrase tables take ~55 MB) are imported on first use, so
+# reading and verifying, which never romanize, do not pay for them.  (Importing them emits
+# no warnings as of OpenCC 1.4.2 / pypinyin 0.55.)
+@functools.cache
+def _t2s() -> Any:
+    import opencc  # noqa: PLC0415 - heavy, and only names need it
+
+    return opencc.OpenCC("t2s")
 
 #: Punctuation inside names: separators become spaces (so "Zhang,Wei" has two tokens and
 #: "爱新觉罗·溥仪" becomes one CJK run), typographic apostrophes become ASCII ones.
@@ -218,7 +221,7 @@ _NAME_TABLE: Final = {
 
 
 def _t2s_run(match: re.Match[str]) -> str:
-    return str(_T2S.convert(match.group()))
+    return str(_t2s().convert(match.group()))
 
 
 def _name_once(s: str) -> str:
@@ -272,6 +275,8 @@ def _pinyin(han: str) -> tuple[str, ...]:
 
     Cached: pypinyin costs ~15 µs a call, and given names and surnames repeat across a book.
     """
+    import pypinyin  # noqa: PLC0415 - ~55 MB of tables, loaded on first romanization
+
     return tuple(str(p) for p in pypinyin.lazy_pinyin(han, v_to_u=True))
 
 
