@@ -89,7 +89,9 @@ def test_family_at_one_address_is_not_a_duplicate() -> None:
     snap = book(card("N:Smith;John;;;", "BDAY:1950-06-01", *home),
                 card("N:Smith;Tom;;;", "BDAY:1982-03-14", *home),
                 card("N:Smith;Mary;;;", *home),
-                card("N:Smith;Anna;;;", "BDAY:1984-11-20", *home))
+                card("N:Smith;Anna;;;", "BDAY:1984-11-20", *home),
+                # A lodger whose family name is the father's given name.
+                card("N:John;Peter;;;", "BDAY:1979-02-03", *home))
     assert find_duplicates(snap) == []
 
 
