@@ -101,3 +101,20 @@ def test_fuzz_counts_are_recorded() -> None:
     """Runs last in this module: every reader was tried (counts shown with -s)."""
     print("fuzz inputs tried:", dict(sorted(TRIED.items())))
     assert all(TRIED.get(k, 0) > 0 for k in ("vcard", "bytes", "csv", "zip", "strict"))
+
+
+def test_fuzz_regression_surrogates_from_csv_member_of_a_zip() -> None:
+    """Found by atheris: undecodable bytes in a CSV member reached the model as lone
+    surrogates and made dumps() raise UnicodeEncodeError."""
+    import base64
+
+    data = base64.b64decode("UlJSAAAAAABSOwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSO+kvJukK")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.vcf", data)
+        zf.writestr("b.csv", data[::-1])
+    snap = cg.loads(buf.getvalue())
+    assert {"undecodable-bytes", "nul-byte"} <= {f.kind for f in snap.findings}
+    text = cg.dumps(snap)
+    assert "\x00" not in text
+    assert text.encode("utf-8")

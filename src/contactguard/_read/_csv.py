@@ -15,6 +15,7 @@ import re
 from typing import Final
 
 from .._findings import Finding
+from ._decode import has_escaped_bytes, replace_escaped
 from ._property import Property, escape_component
 from ._vcard import RawCard
 
@@ -168,6 +169,20 @@ def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], li
     """Read a Google/Outlook contacts CSV export.  Never raises for bad data."""
     text = text.lstrip("\ufeff")
     findings: list[Finding] = []
+    if has_escaped_bytes(text):
+        for n, line in enumerate(text.split("\n"), 1):
+            if has_escaped_bytes(line):
+                findings.append(Finding.of(
+                    "undecodable-bytes", "bytes not valid in the file's charset; replaced "
+                    "with U+FFFD", line=n, source=source, column=1))
+        text = replace_escaped(text)
+    if "\x00" in text:
+        for n, line in enumerate(text.split("\n"), 1):
+            if "\x00" in line:
+                findings.append(Finding.of("nul-byte", f"{line.count(chr(0))} NUL byte(s) "
+                                           "removed from the line", line=n, source=source,
+                                           column=line.index("\x00") + 1))
+        text = text.replace("\x00", "")
     cards: list[RawCard] = []
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(

@@ -16,7 +16,8 @@ from typing import Final
 
 from .._errors import UsageError
 
-__all__ = ["Decoding", "decode_bytes", "decode_value_bytes", "has_escaped_bytes"]
+__all__ = ["Decoding", "decode_bytes", "decode_value_bytes", "has_escaped_bytes",
+           "replace_escaped"]
 
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -53,6 +54,18 @@ _ESCAPED: Final = re.compile("[\udc80-\udcff]")
 def has_escaped_bytes(text: str) -> bool:
     """True when ``text`` holds lone surrogates from ``surrogateescape`` decoding."""
     return _ESCAPED.search(text) is not None
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def replace_escaped(text: str) -> str:
+    """Lone surrogates (undecodable bytes kept aside) replaced by U+FFFD.
+
+    Nothing the reader hands on may hold a lone surrogate: it cannot be encoded, written
+    or hashed as UTF-8.
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _sniff_utf16(data: bytes) -> str | None:

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Final, NamedTuple
 
 from .._findings import Finding
-from ._decode import Decoding, decode_value_bytes, has_escaped_bytes
+from ._decode import Decoding, decode_value_bytes, has_escaped_bytes, replace_escaped
 from ._property import (
     BINARY_PROPERTIES,
     LIST_PROPERTIES,
@@ -229,6 +229,10 @@ def iter_vcards(
                 continue
             head = line[:colon]
             value = line[colon + 1 :]
+            if escaped and has_escaped_bytes(head):
+                head = replace_escaped(head)
+                note("undecodable-bytes", "bytes in a property name or parameter are not "
+                     "valid in the file's charset; replaced with U+FFFD", lineno, column=1)
             parsed = head_cache.get(head)
             if parsed is None:
                 if len(head_cache) > 4096:
