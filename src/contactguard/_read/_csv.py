@@ -170,18 +170,18 @@ def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], li
     text = text.lstrip("\ufeff")
     findings: list[Finding] = []
     if has_escaped_bytes(text):
-        for n, line in enumerate(text.split("\n"), 1):
-            if has_escaped_bytes(line):
+        for n, raw_line in enumerate(text.split("\n"), 1):
+            if has_escaped_bytes(raw_line):
                 findings.append(Finding.of(
                     "undecodable-bytes", "bytes not valid in the file's charset; replaced "
                     "with U+FFFD", line=n, source=source, column=1))
         text = replace_escaped(text)
     if "\x00" in text:
-        for n, line in enumerate(text.split("\n"), 1):
-            if "\x00" in line:
-                findings.append(Finding.of("nul-byte", f"{line.count(chr(0))} NUL byte(s) "
-                                           "removed from the line", line=n, source=source,
-                                           column=line.index("\x00") + 1))
+        for n, raw_line in enumerate(text.split("\n"), 1):
+            if "\x00" in raw_line:
+                findings.append(Finding.of("nul-byte", f"{raw_line.count(chr(0))} NUL byte(s)"
+                                           " removed from the line", line=n, source=source,
+                                           column=raw_line.index("\x00") + 1))
         text = text.replace("\x00", "")
     cards: list[RawCard] = []
     try:
