@@ -24,6 +24,11 @@ pytestmark = pytest.mark.realworld
 #: finding is right.  Each entry names the one finding expected.
 ACTUALLY_DAMAGED = {
     "vcard-4.0.vcf": ("unparsable-line", 9),  # "ADR;TYPE=work;LABEL=…" has no ':' and no value
+    # gammu's 499-card Sony Ericsson dump: line 4447 is "N;CHARSET=UTF-8;ENCODING=QUOTED-
+    # PRINTABLE:" with no '=' soft break at its end, and line 4448 ";=D0=A2=D0=B0=D0=BD=D1=8F"
+    # (the QP value ";Таня") stands alone without a ':'.  gammu's own reader (MyGetLine) only
+    # joins a QP line that ends in '=', so it loses this line as well.
+    "se-3.vcf": ("unparsable-line", 4448),
 }
 
 _BEGIN = re.compile(r"(?im)^(?:[\w-]+\.)?begin:vcard[ \t]*$")
@@ -90,6 +95,22 @@ def test_round_trip_through_dumps_keeps_every_contact(corpus: list[CorpusFile]) 
             if list(again) != list(snap):
                 changed.append((f.package, f.path.name, version))
     assert changed == []
+
+
+def test_sony_ericsson_dump_reads_whole(corpus: list[CorpusFile]) -> None:
+    """gammu's 499-card Sony Ericsson phonebook: quoted-printable values whose soft line
+    break is followed by a line starting with a space (that space is text), and a phone
+    that wrote "END:VCARD." with a stray dot."""
+    by_name = {f.path.name: f for f in corpus}
+    if "se-3.vcf" not in by_name:
+        pytest.skip("the Debian source package of gammu is not in this corpus")
+    snap = cg.load(by_name["se-3.vcf"].path)
+    assert len(snap) == 499
+    notes = {c.first("NOTE").text for c in snap if c.first("NOTE") is not None}  # type: ignore[union-attr]
+    assert {"Нежно убирает. :)", "Бучмы 3-5", "Новая Эра"} <= notes
+    se2 = cg.load(by_name["se-2.vcf"].path)
+    assert [(f.kind, str(f.severity)) for f in se2.findings] == [("malformed-line", "warning")]
+    assert se2[0].complete
 
 
 def test_csv_exports_load(corpus: list[CorpusFile]) -> None:

@@ -45,6 +45,7 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 KINDS: Final = MappingProxyType({
     # structure (reading)
     "unparsable-line": (_E, "a line inside a card is not NAME[;PARAMS]:VALUE"),
+    "malformed-line": (_W, "a line with stray characters, read as what it plainly is"),
     "truncated-card": (_E, "a card has BEGIN but no END (the file was cut off?)"),
     "unexpected-end": (_W, "END:VCARD with no open card"),
     "outside-card": (_W, "content outside any BEGIN:VCARD … END:VCARD"),

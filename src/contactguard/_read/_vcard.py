@@ -211,6 +211,8 @@ def iter_vcards(
             lineno = base + i + 1
             i += 1
             while i < n and lines[i].startswith((" ", "\t")):
+                if line.endswith("=") and _is_qp_head(line):
+                    break  # a soft line break: the next line's leading space is text
                 line += lines[i][1:]
                 i += 1
             if not line or line.isspace():
@@ -232,7 +234,8 @@ def iter_vcards(
             if escaped and has_escaped_bytes(head):
                 head = replace_escaped(head)
                 note("undecodable-bytes", "bytes in a property name or parameter are not "
-                     "valid in the file's charset; replaced with U+FFFD", lineno, column=1)
+                     "valid in the file's charset; replaced with U+FFFD", lineno, column=1,
+                     in_card=card is not None)
             parsed = head_cache.get(head)
             if parsed is None:
                 if len(head_cache) > 4096:
@@ -241,6 +244,12 @@ def iter_vcards(
             group, upper, params, charset, encoding, name_ok = parsed
 
             if upper in _FRAMING:
+                word = value.strip().upper()
+                if word != "VCARD" and word.startswith("VCARD") and not word[5:].strip(
+                        " .,;:"):
+                    note("malformed-line", f"{upper}:{value.strip()[:20]!r} read as "
+                         f"{upper}:VCARD", lineno, column=colon + 2, in_card=card is not None)
+                    value = "VCARD"
                 if upper == "BEGIN" and value.strip().upper() == "VCARD":
                     if card is not None:
                         last = card.props[-1] if card.props else None
@@ -393,6 +402,12 @@ _CARET: Final = {"^^": "^", "^n": "\n", "^N": "\n", "^'": '"'}
 def _caret_decode(value: str) -> str:
     """RFC 6868 parameter escapes: ``^'`` is '"', ``^n`` a line break, ``^^`` a caret."""
     return re.sub(r"\^[\^nN']", lambda m: _CARET[m.group(0)], value)
+
+
+def _is_qp_head(line: str) -> bool:
+    """Whether a line that ends in '=' is a quoted-printable value (a soft line break)."""
+    colon = line.find(":")
+    return colon > 0 and "QUOTED-PRINTABLE" in line[:colon].upper()
 
 
 def _canonical_params(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
