@@ -115,6 +115,14 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
             text = "".join(carry) + piece
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             last = lines.pop()
+            if lines and max(map(len, lines)) > max_line:  # whole lines within one piece
+                for k, ln in enumerate(lines):
+                    if len(ln) > max_line:
+                        findings.append(Finding.of(
+                            "limit-exceeded", f"line is longer than {max_line:,} characters;"
+                            " skipped", line=first + len(pending) + k, source=source,
+                            column=1))
+                        lines[k] = ""
             pending.extend(lines)
             carry, carry_len = [last], len(last)
         if carry_len > max_line:
