@@ -22,7 +22,6 @@ What it stores, and why that is safe to keep next to the backup:
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import hmac
@@ -32,10 +31,10 @@ import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError, expect
 from ._fingerprint import (
@@ -47,7 +46,7 @@ from ._fingerprint import (
 )
 from ._model import Contact, Snapshot
 from ._normalize import check_region
-from ._write import atomic_write
+from ._write import atomic_open, atomic_write
 
 __all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer",
            "head_text", "sign_stream", "write_manifest"]
@@ -415,32 +414,17 @@ def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
             with tmp.open(encoding="utf-8") as lines:
                 header["signature"] = sign_stream(sealer.key, header,
                                                   (json.loads(line) for line in lines))
-        with _atomic_text(target) as final, tmp.open(encoding="utf-8") as lines:
-            final.write(head_text(header))
+        with atomic_open(target) as final, tmp.open(encoding="utf-8") as lines:
+            final.write(head_text(header).encode("utf-8"))
             first = True
             for line in lines:
-                final.write((',\n  "contacts": [\n' if first else ",\n") + "    "
-                            + line.rstrip("\n"))
+                sep = ',\n  "contacts": [\n' if first else ",\n"
+                final.write((sep + "    " + line.rstrip("\n")).encode("utf-8"))
                 first = False
-            final.write(',\n  "contacts": []\n}\n' if first else "\n  ]\n}\n")
+            final.write((',\n  "contacts": []\n}\n' if first else "\n  ]\n}\n").encode())
     finally:
         tmp.unlink(missing_ok=True)
     return len(leaves)
-
-
-@contextlib.contextmanager
-def _atomic_text(target: Path) -> Iterator[TextIO]:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
 
 
 def count_groups(contacts: Iterable[Contact], region: str | None) -> Counter[str]:
