@@ -35,8 +35,8 @@ from ._tabular import (
     verdict_rows,
 )
 
-__all__ = ["ManifestReport", "RestoreReport", "Verdict", "pair_leftovers", "verify",
-           "verify_restore"]
+__all__ = ["ManifestReport", "RestoreReport", "Verdict", "contact_label", "pair_leftovers",
+           "verify", "verify_restore"]
 
 #: One representative property per field group, for changes known only by group.
 _GROUP_PROPERTY: Final = {"name": "FN", "phone": "TEL", "email": "EMAIL", "photo": "PHOTO",
@@ -90,12 +90,10 @@ def _summary(verdicts: Sequence[Verdict], problems: Sequence[Finding] = ()) -> s
     return f"{head}: " + ", ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestReport:
-    """The result of :func:`verify`: a snapshot checked against a manifest."""
+class _VerdictViews:
+    """``missing``/``changed``/``added`` views over a report's ``verdicts``."""
 
-    manifest: Manifest
-    snapshot: Snapshot
+    __slots__ = ()
     verdicts: tuple[Verdict, ...]
 
     @property
@@ -103,12 +101,21 @@ class ManifestReport:
         return tuple(v for v in self.verdicts if v.status == "missing")
 
     @property
+    def changed(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.status == "changed")
+
+    @property
     def added(self) -> tuple[Verdict, ...]:
         return tuple(v for v in self.verdicts if v.status == "added")
 
-    @property
-    def changed(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.status == "changed")
+
+@dataclass(frozen=True, slots=True)
+class ManifestReport(_VerdictViews):
+    """The result of :func:`verify`: a snapshot checked against a manifest."""
+
+    manifest: Manifest
+    snapshot: Snapshot
+    verdicts: tuple[Verdict, ...]
 
     @property
     def unchanged(self) -> int:
@@ -143,20 +150,12 @@ class ManifestReport:
 
 
 @dataclass(frozen=True, slots=True)
-class RestoreReport:
+class RestoreReport(_VerdictViews):
     """The result of :func:`verify_restore`: a restore checked against its backup."""
 
     diff: Diff
     findings: Findings
     verdicts: tuple[Verdict, ...]
-
-    @property
-    def missing(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.status == "missing")
-
-    @property
-    def changed(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.status == "changed")
 
     @property
     def ok(self) -> bool:
@@ -202,13 +201,18 @@ def _verdict_frame(verdicts: Sequence[Verdict], reference: Snapshot | None,
     return data_frame(VERDICT_COLUMNS, rows)
 
 
-def _label(snapshot: Snapshot, index: int) -> str:
-    contact = snapshot[index]
-    uid = contact.uid
+def contact_label(index: int, *, uid: str | None, line: int | None) -> str:
+    """How reports name a contact without personal data: by an opaque-looking UID, else
+    by position and line (``"contact #12, line 140"``)."""
     if uid and "@" not in uid and len(uid) <= 64:
         return f"UID {uid}"
-    where = f", line {contact.line}" if contact.line is not None else ""
+    where = f", line {line}" if line is not None else ""
     return f"contact #{index + 1}{where}"
+
+
+def _label(snapshot: Snapshot, index: int) -> str:
+    contact = snapshot[index]
+    return contact_label(index, uid=contact.uid, line=contact.line)
 
 
 def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None = None

@@ -44,7 +44,13 @@ from ._manifest import (
 )
 from ._model import iter_contacts
 from ._read import Limits
-from ._verify import Verdict, _group_changes, pair_leftovers
+from ._verify import (
+    Verdict,
+    _group_changes,
+    _VerdictViews,
+    contact_label,
+    pair_leftovers,
+)
 
 __all__ = ["StreamReport", "verify_file"]
 
@@ -53,7 +59,7 @@ _LOW64: Final = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)
-class StreamReport:
+class StreamReport(_VerdictViews):
     """The result of :func:`verify_file`: counts, and verdicts for what is not intact."""
 
     source: str
@@ -63,18 +69,6 @@ class StreamReport:
     verdicts: tuple[Verdict, ...]
     findings: Findings
     undetailed: int = 0  # leftovers past max_detail, counted but not paired
-
-    @property
-    def missing(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.status == "missing")
-
-    @property
-    def changed(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.status == "changed")
-
-    @property
-    def added(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.status == "added")
 
     @property
     def ok(self) -> bool:
@@ -282,7 +276,6 @@ def _pair(entries: list[ManifestEntry],
                 for i, e in enumerate(entries)]
     for pos, (index, line, uid, _) in enumerate(leftovers):
         if pos not in used:
-            label = f"UID {uid}" if uid and "@" not in uid and len(uid) <= 64 else (
-                f"contact #{index + 1}" + (f", line {line}" if line is not None else ""))
-            verdicts.append(Verdict("added", None, index, label))
+            verdicts.append(Verdict("added", None, index,
+                                    contact_label(index, uid=uid, line=line)))
     return tuple(verdicts)

@@ -25,7 +25,7 @@ from .._findings import Finding, Severity
 from .._manifest import Manifest
 from .._mask import mask_email, mask_name, mask_phone, mask_value
 from .._model import Contact, Snapshot
-from .._verify import ManifestReport, RestoreReport, Verdict
+from .._verify import ManifestReport, RestoreReport, Verdict, contact_label
 
 if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)
     from .._duplicates import DuplicateGroup
@@ -176,11 +176,7 @@ def _where(index: int | None, snapshot: Snapshot | None) -> dict[str, Any] | Non
 
 def _contact_label(snapshot: Snapshot, index: int) -> str:
     contact = snapshot[index]
-    uid = contact.uid
-    if uid and "@" not in uid and len(uid) <= 64:
-        return f"UID {uid}"
-    where = f", line {contact.line}" if contact.line is not None else ""
-    return f"contact #{index + 1}{where}"
+    return contact_label(index, uid=contact.uid, line=contact.line)
 
 
 def _row(masker: _Masker, status: str, label: str, name: str | None, *,
