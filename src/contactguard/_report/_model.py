@@ -13,9 +13,8 @@ so two runs on the same input give the same document.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -23,7 +22,14 @@ from .._copies import CopyComparison
 from .._diff import Diff, FieldChange
 from .._findings import Finding, Severity
 from .._manifest import Manifest
-from .._mask import mask_email, mask_name, mask_phone, mask_value
+from .._mask import BINARY_PROPERTIES as MASK_BINARY_PROPERTIES
+from .._mask import (
+    PROPERTY_MASKS,
+    mask_label,
+    mask_message,
+    mask_name,
+    mask_value,
+)
 from .._model import Contact, Snapshot
 from .._verify import ManifestReport, RestoreReport, Verdict, contact_label
 
@@ -51,31 +57,9 @@ Report = dict[str, Any]
 STATUSES: Final = ("missing", "changed", "added", "intact")
 
 _N_SEP: Final = "\x1f"  # component separator of canonical structured values
-
-
-def _mask_structured_name(value: str) -> str:
-    return mask_name(" ".join(part for part in value.split(_N_SEP) if part))
-
-
-#: How each property's value is masked; anything not listed is masked by its length.
-MASKERS: Final[Mapping[str, Callable[[str], str]]] = {
-    "TEL": mask_phone,
-    "EMAIL": mask_email,
-    "FN": mask_name,
-    "N": _mask_structured_name,
-    "NICKNAME": mask_name,
-    "X-PHONETIC-FIRST-NAME": mask_name,
-    "X-PHONETIC-LAST-NAME": mask_name,
-}
-#: Properties whose canonical value is a digest of binary data, not personal data.
-DIGEST_PROPERTIES: Final = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
-#: Finding kinds whose message quotes text from the file; the quoted parts are masked.
-QUOTING_KINDS: Final = frozenset({
-    "unparsable-line", "charset-mismatch", "invalid-date", "invalid-email", "duplicate-uid",
-    "bad-csv-row",
-})
-_QUOTED: Final = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_DIGIT_RUN: Final = re.compile(r"\d{9,}")  # long enough to be a phone number
+# The masking rules are shared with the notebook display (contactguard._mask).
+MASKERS: Final = PROPERTY_MASKS
+DIGEST_PROPERTIES: Final = MASK_BINARY_PROPERTIES
 _SEVERITIES: Final = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 
 
@@ -103,14 +87,10 @@ class _Masker:
 
     def label(self, label: str) -> str:
         # Labels carry a UID when it looks opaque; a UID holding a phone number does not.
-        if self.show:
-            return label
-        return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), label)
+        return label if self.show else mask_label(label)
 
     def message(self, finding: Finding) -> str:
-        if self.show or finding.kind not in QUOTING_KINDS:
-            return finding.message
-        return _QUOTED.sub(lambda m: mask_value(m.group()[1:-1]), finding.message)
+        return finding.message if self.show else mask_message(finding.kind, finding.message)
 
     def suggestion(self, text: str | None) -> str | None:
         if text is None or self.show:
