@@ -86,3 +86,14 @@ def test_dump_writes_atomically(tmp_path: Path) -> None:
     dump(snap, target, version="4.0")
     assert list(loads(target.read_bytes())) == list(snap)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.vcf"]  # no temp file left
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_parameter_value_ending_in_a_backslash_round_trips(version: str) -> None:
+    """Regression (hypothesis): '\\"' is read as an escaped quote only inside a value,
+    never when it closes one."""
+    from contactguard import Contact, Property, dumps, loads
+
+    card = Contact((Property("FN", "x", (("X-LABEL", ",\\"),)),
+                    Property("NOTE", "y", (("X-LABEL", 'a \\" b'),))))
+    assert list(loads(dumps([card], version=version))) == [card]

@@ -66,9 +66,8 @@ from ._normalize import (
 from ._read import Decoding, Limits, Property
 from ._verify import ManifestReport, RestoreReport, Verdict, verify, verify_restore
 from ._verify_stream import StreamReport, verify_file
+from ._version import __version__
 from ._write import dump, dumps
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CANONICAL_VERSION",

@@ -42,6 +42,7 @@ from ._report import (
     verify_report,
 )
 from ._verify import ManifestReport, RestoreReport, verify, verify_restore
+from ._version import __version__
 from ._write import atomic_write
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
@@ -120,7 +121,6 @@ def _key_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    from . import __version__  # noqa: PLC0415
 
     common = _common()
     parser = _Parser(prog="contactguard", epilog=_EPILOG,

@@ -46,6 +46,7 @@ from ._fingerprint import (
 )
 from ._model import Contact, Snapshot
 from ._normalize import check_region
+from ._version import __version__
 from ._write import atomic_open, atomic_write
 
 __all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer",
@@ -184,8 +185,6 @@ class Manifest:
               region: str | None = None, salt: bytes | None = None) -> Manifest:
         """Record ``snapshot``.  ``key`` (bytes or str) makes it keyed (HMAC); ``salt`` is
         for reproducible tests only (default: 16 random bytes)."""
-        from . import __version__  # noqa: PLC0415 - the package version, read at call time
-
         expect(snapshot, Snapshot, "Manifest.build()'s snapshot")
         region = check_region(region) if region is not None else region_for(snapshot)
         sealer = Sealer(salt if salt is not None else os.urandom(16), _key_bytes(key))
@@ -371,8 +370,6 @@ def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
     into place atomically.  ``region`` defaults to one inferred from the first contacts.
     Returns the number of contacts.
     """
-    from . import __version__  # noqa: PLC0415 - the package version, read at call time
-
     it = iter(contacts)
     if region is None:
         head: list[Contact] = []

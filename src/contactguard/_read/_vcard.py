@@ -64,16 +64,23 @@ class _Card:
         self.lines: list[int] = []
 
 
+def _is_escaped_quote(text: str, i: int, quoted: bool) -> bool:
+    """A '\\"' inside a quoted parameter that does not end it: some writers escape quotes
+    this way.  A quote followed by ':', ';', ',' or the end still closes the value (so a
+    value that ends in a backslash reads right)."""
+    return (quoted and i > 0 and text[i - 1] == "\\" and i + 1 < len(text)
+            and text[i + 1] not in ":;,")
+
+
 def _split_head(head: str) -> list[str]:
-    """Split ``name;param;param`` at ';' outside double quotes (``\\"`` stays literal)."""
+    """Split ``name;param;param`` at ';' outside double quotes."""
     if '"' not in head:
         return head.split(";")
     parts: list[str] = []
     cur: list[str] = []
     quoted = False
-    prev = ""
-    for ch in head:
-        if ch == '"' and prev != "\\":
+    for i, ch in enumerate(head):
+        if ch == '"' and not _is_escaped_quote(head, i, quoted):
             quoted = not quoted
             cur.append(ch)
         elif ch == ";" and not quoted:
@@ -81,29 +88,22 @@ def _split_head(head: str) -> list[str]:
             cur = []
         else:
             cur.append(ch)
-        prev = ch
     parts.append("".join(cur))
     return parts
 
 
 def _find_colon(line: str) -> int:
-    """Index of the ':' that ends the property head (not inside a quoted parameter).
-
-    A backslash-escaped quote (``\\"``, which some writers put inside quoted values) does
-    not open or close a quotation.
-    """
+    """Index of the ':' that ends the property head (not inside a quoted parameter)."""
     colon = line.find(":")
     quote = line.find('"')
     if quote < 0 or colon < quote:
         return colon
     quoted = False
-    prev = ""
     for i, ch in enumerate(line):
-        if ch == '"' and prev != "\\":
+        if ch == '"' and not _is_escaped_quote(line, i, quoted):
             quoted = not quoted
         elif ch == ":" and not quoted:
             return i
-        prev = ch
     return -1
 
 

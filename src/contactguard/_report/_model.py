@@ -32,6 +32,7 @@ from .._mask import (
 )
 from .._model import Contact, Snapshot
 from .._verify import ManifestReport, RestoreReport, Verdict, contact_label
+from .._version import __version__
 
 if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)
     from .._duplicates import DuplicateGroup
@@ -99,7 +100,6 @@ class _Masker:
 
 
 def _head(command: str, masker: _Masker, created: str | None) -> Report:
-    from .. import __version__  # noqa: PLC0415 - read at call time, avoids an import cycle
 
     doc: Report = {
         "schema_version": SCHEMA_VERSION,
