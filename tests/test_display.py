@@ -260,3 +260,23 @@ def test_to_pandas_without_pandas(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas -> ImportError
     with pytest.raises(cg.UsageError, match=r"pip install 'contactguard\[pandas\]'"):
         books_[0].to_pandas()
+
+
+def test_duplicate_group_display_and_frame() -> None:
+    snap = cg.loads("BEGIN:VCARD\nVERSION:3.0\nFN:<script>x</script> 张伟\n"
+                    "TEL:+86 138 0013 8000\nEND:VCARD\nBEGIN:VCARD\nVERSION:2.1\n"
+                    "FN:<script>x</script> 張偉\nTEL;CELL:138 0013 8000\nEND:VCARD\n",
+                    default_region="CN")
+    (group,) = cg.find_duplicates(snap)
+    page = group._repr_html_()
+    assert "contactguard.DuplicateGroup" in page
+    assert "<script" not in page
+    assert "13800138000" not in page and "0013" not in page  # masked by default
+    assert "same phone number" in page
+    with cg.display_options(show_personal_data=True):
+        shown = group._repr_html_()
+    assert "&lt;script&gt;" in shown
+    pytest.importorskip("pandas")
+    frame = group.to_pandas()
+    assert list(frame.columns) == ["i", "j", "confidence", "agreed", "disagreed"]
+    assert frame.iloc[0]["agreed"].startswith("same")

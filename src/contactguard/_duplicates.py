@@ -65,9 +65,11 @@ from ._fingerprint import (
     is_volatile,
     region_for,
 )
+from ._html import current_options, render
 from ._model import Contact, Snapshot
 from ._normalize import name_keys, normalize_name, normalize_text, romanize
 from ._read import Property
+from ._tabular import PAIR_COLUMNS, DataFrame, data_frame, group_view
 from ._write import atomic_write, dumps
 
 __all__ = [
@@ -151,6 +153,21 @@ class DuplicateGroup:
 
     def __len__(self) -> int:
         return len(self.indexes)
+
+    # -- notebook display and pandas -----------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        show = current_options().show_personal_data
+        return render(*group_view(self, show=show), masked=not show)
+
+    def to_pandas(self, *, show_personal_data: bool = False) -> DataFrame:
+        """One row per pair with its evidence (columns ``i``, ``j``, ``confidence``,
+        ``agreed``, ``disagreed``).  Needs pandas (``pip install 'contactguard[pandas]'``).
+        The evidence is words only ("same phone number"), so nothing is masked;
+        ``show_personal_data`` is accepted for symmetry with the other results."""
+        del show_personal_data
+        return data_frame(PAIR_COLUMNS, ((p.i, p.j, p.confidence, "; ".join(p.agreed),
+                                          "; ".join(p.disagreed)) for p in self.pairs))
 
 
 def _pairs_of(items: Iterable[Iterable[str]]) -> frozenset[frozenset[Fingerprint]]:
