@@ -4,6 +4,7 @@ touched.  Most tests call ``main()`` in-process; a few run ``python -m contactgu
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -453,3 +454,27 @@ def test_quick_start_main_job(capsys: pytest.CaptureFixture[str],
     assert "photo lost" in out
     assert "truncated-card" in out
     assert "bad-quoted-printable" in out
+
+
+def test_stream_manifest_and_verify_match_the_loaded_ones(tmp_path: Path) -> None:
+    """--stream: same manifest bytes apart from salt/time, same verdicts, counts intact."""
+    import json as _json
+
+    backup, restore = tmp_path / "b.vcf", tmp_path / "r.vcf"
+    shutil.copy(EXAMPLES / "backup-iphone.vcf", backup)
+    shutil.copy(EXAMPLES / "restore-android.vcf", restore)
+    streamed, loaded = tmp_path / "s.json", tmp_path / "l.json"
+    assert main(["manifest", str(backup), "-o", str(streamed), "--stream", "-q"]) == 0
+    assert main(["manifest", str(backup), "-o", str(loaded), "-q"]) == 0
+    a, b = _json.loads(streamed.read_text()), _json.loads(loaded.read_text())
+    assert [c["counts"] for c in a["contacts"]] == [c["counts"] for c in b["contacts"]]
+    out_s, out_l = tmp_path / "vs.json", tmp_path / "vl.json"
+    assert main(["verify", str(restore), "--manifest", str(streamed), "--stream",
+                 "--format", "json", "--output", str(out_s), "-q"]) == 1
+    assert main(["verify", str(restore), "--manifest", str(streamed),
+                 "--format", "json", "--output", str(out_l), "-q"]) == 1
+    rs, rl = (_json.loads(p.read_text())["comparisons"][0] for p in (out_s, out_l))
+    assert rs["counts"] == rl["counts"]
+    assert sorted(r["label"] for r in rs["contacts"]) == sorted(
+        r["label"] for r in rl["contacts"] if r["status"] != "intact")
+    assert main(["verify", str(restore), "--against", str(backup), "--stream", "-q"]) == 2

@@ -24,8 +24,8 @@ from ._copies import CopyComparison, compare_copies
 from ._detect import check
 from ._diff import diff
 from ._errors import ContactGuardError, UsageError
-from ._manifest import Manifest
-from ._model import Snapshot, load
+from ._manifest import Manifest, write_manifest
+from ._model import Snapshot, iter_contacts, load
 from ._report import (
     FAIL_LEVELS,
     FORMATS,
@@ -39,9 +39,12 @@ from ._report import (
     render,
     render_text,
     stale_reason,
+    stream_verify_report,
+    streamed_manifest_report,
     verify_report,
 )
 from ._verify import ManifestReport, RestoreReport, verify, verify_restore
+from ._verify_stream import verify_file
 from ._version import __version__
 from ._write import atomic_write
 
@@ -149,12 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
     ref = p.add_mutually_exclusive_group(required=True)
     ref.add_argument("--manifest", metavar="M", help="the manifest to verify against")
     ref.add_argument("--against", metavar="OLD", help="the backup to verify against")
+    p.add_argument("--stream", action="store_true",
+                   help="with --manifest: stream each FILE in bounded memory (for files too "
+                        "large to load); intact contacts are counted, not listed, and "
+                        "copies are checked against the manifest only")
     _key_options(p)
 
     p = command("manifest", "write a manifest: a private, tamper-evident record of a backup")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", dest="manifest_out", metavar="M", required=True,
                    help="where to write the manifest")
+    p.add_argument("--stream", action="store_true",
+                   help="stream FILE in bounded memory (for files too large to load); the "
+                        "report lists reading findings only")
     _key_options(p)
 
     p = command("dupes", "find contacts that look like the same person")
@@ -169,6 +179,12 @@ class _Progress:
 
     def __init__(self, total: int, *, enabled: bool, stream: IO[str]) -> None:
         self.total, self.enabled, self.stream, self.done = total, enabled, stream, 0
+
+    def update(self, label: str) -> None:
+        """Rewrite the current line (progress within a step) without advancing."""
+        if self.enabled:
+            self.stream.write(f"\r\x1b[K{label}")
+            self.stream.flush()
 
     def step(self, label: str) -> None:
         if self.enabled:
@@ -268,6 +284,20 @@ def _cmd_verify(run: _Run) -> Report:
     args = run.args
     results: list[ManifestReport | RestoreReport] = []
     checked: list[Snapshot] = []
+    if args.stream:
+        if not args.manifest:
+            raise UsageError("--stream goes with --manifest (an --against check loads both)")
+        key = run.key()
+        run.inputs.append(args.manifest)
+        streamed = []
+        for f in args.files:
+            run.inputs.append(f)
+            run.backups.append(f)
+            run.progress.step(f"verifying {f}")
+            streamed.append(verify_file(f, args.manifest, key=key,
+                                        progress=_counting(run.progress, f"verifying {f}")))
+        return stream_verify_report(streamed, reference=args.manifest, paths=args.files,
+                                    **_options(args))
     if args.manifest:
         key = run.key()
         run.inputs.append(args.manifest)
@@ -302,9 +332,28 @@ def _cmd_verify(run: _Run) -> Report:
                          **_options(args))
 
 
+def _counting(progress: _Progress, label: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        progress.update(f"{label}: {done:,} of {total:,} contacts")
+
+    return report
+
+
 def _cmd_manifest(run: _Run) -> Report:
     args = run.args
     key = run.key()
+    if args.stream:
+        run.inputs.append(args.file)
+        run.backups.append(args.file)
+        _refuse_inputs(args.manifest_out, run.inputs, "manifest")
+        run.progress.step(f"reading {args.file}")
+        stream = iter_contacts(args.file, encoding=args.encoding)
+        count = write_manifest(stream, args.manifest_out, key=key, region=args.region,
+                               source_name=args.file)
+        return streamed_manifest_report(
+            count, path=args.file, output=args.manifest_out,
+            algorithm="hmac-sha256" if key is not None else "salted-sha256",
+            region=args.region, findings=stream.findings, **_options(args))
     snap = check(run.load(args.file))
     _refuse_inputs(args.manifest_out, run.inputs, "manifest")
     if args.output and _same_or_inside(Path(args.output), Path(args.manifest_out)):

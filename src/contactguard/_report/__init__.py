@@ -30,6 +30,8 @@ from ._model import (
     diff_report,
     dupes_report,
     manifest_report,
+    stream_verify_report,
+    streamed_manifest_report,
     verify_report,
 )
 from ._text import render_text
@@ -54,6 +56,8 @@ __all__ = [
     "render_markdown",
     "render_text",
     "stale_reason",
+    "stream_verify_report",
+    "streamed_manifest_report",
     "verify_report",
 ]
 

@@ -32,6 +32,7 @@ from .._mask import (
 )
 from .._model import Contact, Snapshot
 from .._verify import ManifestReport, RestoreReport, Verdict, contact_label
+from .._verify_stream import StreamReport
 from .._version import __version__
 
 if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)
@@ -45,6 +46,8 @@ __all__ = [
     "diff_report",
     "dupes_report",
     "manifest_report",
+    "stream_verify_report",
+    "streamed_manifest_report",
     "verify_report",
 ]
 
@@ -168,8 +171,10 @@ def _row(masker: _Masker, status: str, label: str, name: str | None, *,
 
 
 def _comparison(kind: str, reference: str, checked: str, rows: list[dict[str, Any]],
-                ) -> dict[str, Any]:
+                *, intact: int | None = None) -> dict[str, Any]:
     counts = Counter(r["status"] for r in rows)
+    if intact is not None:  # a streamed check counts intact contacts without listing them
+        counts["intact"] = intact
     fields: Counter[str] = Counter()
     for r in rows:
         if r["status"] == "changed":
@@ -349,6 +354,66 @@ def verify_report(results: Sequence[ManifestReport | RestoreReport], *,
             text += f"; {differ:,} of {len(copies):,} pairs of copies differ"
     text += "; " + _findings_text(_finding_counts(findings))
     _summary(doc, text)
+    return doc
+
+
+def stream_verify_report(results: Sequence[StreamReport], *, reference: str,
+                         paths: Sequence[str], show_personal_data: bool = False,
+                         created: str | None = None) -> Report:
+    """The report of ``contactguard verify --manifest M --stream``: like
+    :func:`verify_report`, but intact contacts are counted, not listed (a streamed check
+    keeps no snapshot), and contacts are named by label only."""
+    masker = _Masker(show_personal_data)
+    doc = _head("verify", masker, created)
+    inputs: list[dict[str, Any]] = [{"role": "manifest", "path": reference,
+                                     "format": "manifest",
+                                     "contacts": results[0].recorded if results else 0,
+                                     "files": []}]
+    findings: list[dict[str, Any]] = []
+    comparisons: list[dict[str, Any]] = []
+    for name, rep in zip(paths, results, strict=True):
+        inputs.append({"role": "checked", "path": name, "format": "vcard",
+                       "contacts": rep.checked, "files": []})
+        findings.extend(_finding(f, masker) for f in _by_line(rep.findings))
+        rows = [_row(masker, v.status, v.label, None,
+                     reference=None if v.reference is None else
+                     {"index": v.reference, "line": None, "source": None},
+                     checked=None if v.checked is None else
+                     {"index": v.checked, "line": None, "source": name},
+                     changes=v.changes, reasons=v.reasons) for v in rep.verdicts]
+        comparison = _comparison("manifest", reference, name, rows, intact=rep.intact)
+        if rep.undetailed:
+            comparison["ok"] = False
+        comparisons.append(comparison)
+    doc["inputs"], doc["findings"], doc["comparisons"] = inputs, findings, comparisons
+    if len(comparisons) == 1:
+        text = comparison_text(comparisons[0])
+    else:
+        bad = sum(not c["ok"] for c in comparisons)
+        text = f"{len(comparisons):,} copies verified, {bad:,} with problems"
+    undetailed = sum(r.undetailed for r in results)
+    if undetailed:
+        text += f", {undetailed:,} more differences not detailed"
+    text += "; " + _findings_text(_finding_counts(findings))
+    _summary(doc, text)
+    return doc
+
+
+def streamed_manifest_report(count: int, *, path: str, output: str, algorithm: str,
+                             region: str | None, findings: Sequence[Finding],
+                             show_personal_data: bool = False,
+                             created: str | None = None) -> Report:
+    """The report of ``contactguard manifest --stream``: what was recorded."""
+    masker = _Masker(show_personal_data)
+    doc = _head("manifest", masker, created)
+    doc["inputs"] = [{"role": "checked", "path": path, "format": "vcard", "contacts": count,
+                      "files": []}]
+    doc["findings"] = [_finding(f, masker) for f in _by_line(findings)]
+    doc["comparisons"] = []
+    doc["manifest"] = {"path": output, "contacts": count, "algorithm": algorithm,
+                       "keyed": algorithm == "hmac-sha256", "region": region}
+    _summary(doc, f"manifest of {count:,} contacts written to {output} ({algorithm}); "
+             f"{_findings_text(_finding_counts(doc['findings']))}")
     return doc
 
 
