@@ -118,3 +118,13 @@ def test_fuzz_regression_surrogates_from_csv_member_of_a_zip() -> None:
     text = cg.dumps(snap)
     assert "\x00" not in text
     assert text.encode("utf-8")
+
+
+def test_fuzz_regression_surrogates_inside_a_nested_agent_card() -> None:
+    """Found by hypothesis in a fresh clone: an undecodable byte inside a nested AGENT card
+    reached the AGENT value and made dumps() raise UnicodeEncodeError."""
+    data = b"\r\n".join([b"BEGIN:VCARD", b"AGENT:", b"BEGIN:VCARD", b"BEGIN:VCARD",
+                         b"BEGIN:VCARD", b"BEGIN:VCARD", b"\x01" * 16 + b"\x80"])
+    for payload in (data, b"BEGIN:VCARD\r\nPHOTO;ENCODING=b:ab\x80cd\r\nEND:VCARD\r\n"):
+        snap = cg.loads(payload)
+        assert cg.dumps(snap).encode("utf-8")

@@ -190,6 +190,9 @@ def iter_vcards(
         elif c.breaks:  # only quoted-printable can leave real line breaks in a value
             props = [p if "\n" not in p.value else p._replace(value=p.value.replace(
                 "\n", "\\n")) for p in props]
+        if escaped:  # the last guard: no lone surrogate (undecodable byte) leaves the reader
+            props = [p if not has_escaped_bytes(p.value) else
+                     p._replace(value=replace_escaped(p.value)) for p in props]
         out.append(RawCard(c.line, version, tuple(props), tuple(c.lines), complete))
         n_cards += 1
 
