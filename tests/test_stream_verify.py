@@ -91,3 +91,18 @@ def test_max_detail_bounds_an_unrelated_file(tmp_path: Path) -> None:
     assert len(report.verdicts) == 20
     assert report.undetailed == (100 - 10) + (300 - 10)
     assert not report.ok
+
+
+def test_verify_file_reports_the_same_findings_as_load_and_detect(tmp_path: Path) -> None:
+    damaged = Path(__file__).resolve().parents[1] / "examples" / "restore-android.vcf"
+    backup = Path(__file__).resolve().parents[1] / "examples" / "backup-iphone.vcf"
+    manifest = tmp_path / "m.json"
+    cg.write_manifest(cg.iter_contacts(backup), manifest)
+    streamed = cg.verify_file(damaged, manifest)
+    snap = cg.load(damaged)
+    expected = sorted((f.kind, f.line) for f in (*snap.findings, *cg.detect(snap, region=None))
+                      if f.kind != "duplicate-uid")
+    assert sorted((f.kind, f.line) for f in streamed.findings) == expected
+    assert {f.kind for f in streamed.findings} >= {"replacement-character", "truncated-card"}
+    quiet = cg.verify_file(damaged, manifest, check_values=False)
+    assert "replacement-character" not in {f.kind for f in quiet.findings}

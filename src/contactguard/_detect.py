@@ -20,7 +20,7 @@ from ._model import Contact, Snapshot
 from ._normalize import check_region, date_problem, email_problem, normalize_phone
 from ._read._property import BINARY_PROPERTIES
 
-__all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "detect"]
+__all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "contact_findings", "detect"]
 
 #: Properties whose text is checked for mojibake and stray characters.
 TEXT_CHECKED: Final = frozenset({
@@ -34,7 +34,9 @@ IDENTIFYING_PROPERTIES: Final = frozenset({
 _DATE_PROPERTIES: Final = frozenset({"BDAY", "ANNIVERSARY"})
 
 
-def _contact_findings(index: int, contact: Contact, region: str | None) -> Iterator[Finding]:
+def contact_findings(index: int, contact: Contact, region: str | None) -> Iterator[Finding]:
+    """The value findings of one contact (everything :func:`detect` checks but duplicate
+    UIDs, which need the whole snapshot); ``index`` is its position, for the findings."""
     src = contact.source
     has_identity = False
     for pos, prop in enumerate(contact.properties):
@@ -96,7 +98,7 @@ def detect(snapshot: Snapshot, *, region: str | None = None,
     uids: dict[str, list[int]] = defaultdict(list)
     per_kind: Counter[str] = Counter()
     for index, contact in enumerate(snapshot):
-        for f in _contact_findings(index, contact, region):
+        for f in contact_findings(index, contact, region):
             per_kind[f.kind] += 1
             if per_kind[f.kind] <= max_per_kind:
                 out.append(f)

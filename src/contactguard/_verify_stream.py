@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from ._detect import contact_findings
 from ._diff import FieldChange
 from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError
-from ._findings import Findings, Severity
+from ._findings import Finding, Findings, Severity
 from ._fingerprint import CANONICAL_VERSION, canonical_fields
 from ._manifest import (
     FORMAT_NAME,
@@ -152,13 +153,16 @@ def _entry(raw: dict[str, Any]) -> ManifestEntry:
 
 def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str], *,
                 key: bytes | str | None = None, limits: Limits | None = None,
-                max_detail: int = 100_000,
+                max_detail: int = 100_000, check_values: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> StreamReport:
     """Check a backup file against a manifest file without loading either whole.
 
     ``progress(done, total)`` is called every 10,000 contacts.  Contacts past
     ``max_detail`` unmatched ones on either side are counted (``undetailed``) rather than
-    paired, which keeps memory bounded even for a file unrelated to its manifest.
+    paired, which keeps memory bounded even for a file unrelated to its manifest.  With
+    ``check_values`` each contact also gets the value checks of
+    :func:`contactguard.detect` as it streams by (all but duplicate UIDs, which need the
+    whole file), capped per kind like the reading findings.
     """
     if not isinstance(source, (str, os.PathLike)) or not isinstance(manifest, (str, os.PathLike)):
         raise UsageError("verify_file() takes the paths of a backup and of its manifest")
@@ -211,8 +215,16 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     leftovers: list[tuple[int, int | None, str | None, ContactDigests]] = []
     undetailed = 0
     checked = 0
+    value_findings: list[Finding] = []
+    per_kind: Counter[str] = Counter()
+    cap = (limits or Limits()).max_findings_per_kind
     for index, contact in enumerate(stream):
         checked += 1
+        if check_values:
+            for f in contact_findings(index, contact, region):
+                per_kind[f.kind] += 1
+                if per_kind[f.kind] <= cap:
+                    value_findings.append(f)
         d = contact_digests(canonical_fields(contact, region=region), sealer)
         value = int(d.digest, 16)
         high, low = value >> 64, value & _LOW64
@@ -242,8 +254,12 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     verdicts = _pair(missing_entries, leftovers)
     if progress is not None:
         progress(checked, total)
+    value_findings.extend(
+        Finding.of("findings-truncated", f"{seen - cap:,} more {kind!r} findings were "
+                   f"counted but not kept (limit {cap:,})", source=str(source))
+        for kind, seen in sorted(per_kind.items()) if seen > cap)
     return StreamReport(str(source), total, checked, intact, verdicts,
-                        Findings(stream.findings), undetailed)
+                        Findings([*stream.findings, *value_findings]), undetailed)
 
 
 def _pair(entries: list[ManifestEntry],
