@@ -63,8 +63,7 @@ def test_google_new_style() -> None:
         Property("TITLE", "Engineer"),
         Property("BDAY", "1815-12-10"),
         Property("NOTE", "Poet's daughter\\, mathematician"),
-        Property("CATEGORIES", "* myContacts"),
-        Property("CATEGORIES", "Friends"),
+        Property("CATEGORIES", "Friends"),  # Google's "* myContacts" system group dropped
         Property("EMAIL", "ada@example.com", (("TYPE", "HOME,PREF"),)),
         Property("EMAIL", "ada@example.org", (("TYPE", "WORK"),)),
         Property("EMAIL", "countess@example.org", (("TYPE", "WORK"),)),
@@ -94,7 +93,6 @@ def test_google_old_style() -> None:
     assert snap.findings == ()
     assert [c.properties for c in snap] == [
         (Property("N", "Zhang;Wei;;;"), Property("FN", "Wei Zhang"),
-         Property("CATEGORIES", "* My Contacts"),
          Property("EMAIL", "w@example.com", (("TYPE", "HOME,PREF"),)),
          Property("TEL", "+86 138", (("TYPE", "CELL"),)),
          Property("ADR", ";;1 Road;Beijing;;;", (("TYPE", "HOME"),))),
@@ -255,3 +253,12 @@ def test_two_column_csv_is_sniffed() -> None:
     snap = loads("Name,Phone\nAda,+44 20 7946 0000\n")
     assert snap.source.format == "csv"
     assert _one_props(snap) == (Property("FN", "Ada"), Property("TEL", "+44 20 7946 0000"))
+
+
+def test_google_primary_mark_applies_to_the_first_of_several_values() -> None:
+    text = ("First Name,E-mail 1 - Label,E-mail 1 - Value\n"
+            "Ada,* Home,a@example.com ::: b@example.com\n")
+    (contact,) = loads(text)
+    assert contact.get_all("EMAIL") == (
+        Property("EMAIL", "a@example.com", (("TYPE", "HOME,PREF"),)),
+        Property("EMAIL", "b@example.com", (("TYPE", "HOME"),)))

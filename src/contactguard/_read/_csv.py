@@ -62,6 +62,8 @@ _GOOGLE_PROP: Final = {"e-mail": "EMAIL", "phone": "TEL", "website": "URL",
                        "relation": "RELATED", "event": "X-EVENT", "im": "IMPP",
                        "custom field": "X-CUSTOM"}
 _MULTI_SEP: Final = " ::: "
+#: Google's system group that every contact is in (new and old export spellings).
+_GOOGLE_SYSTEM_GROUPS: Final = frozenset({"* mycontacts", "* my contacts"})
 _CJK_NAME: Final = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -101,6 +103,8 @@ def _row_properties(header: list[str], row: list[str]) -> list[Property]:
             else:
                 params: tuple[tuple[str, str], ...] = (("TYPE", typ),) if typ else ()
                 for v in value.split(_MULTI_SEP):
+                    if prop == "CATEGORIES" and v.strip().lower() in _GOOGLE_SYSTEM_GROUPS:
+                        continue  # Google's "every contact" group: not something entered
                     props.append(Property(prop, escape_component(v), params))
             continue
         if m := _GOOGLE_GROUP.match(key):
@@ -139,7 +143,11 @@ def _row_properties(header: list[str], row: list[str]) -> list[Property]:
             if fields.get("title"):
                 props.append(Property("TITLE", escape_component(fields["title"])))
         elif "value" in fields:
-            for v in fields["value"].split(_MULTI_SEP):
+            for k, v in enumerate(fields["value"].split(_MULTI_SEP)):
+                if k == 1 and params and "PREF" in params[0][1].split(","):
+                    # one '* Label' over several values: only the first is the primary one
+                    rest = [t for t in params[0][1].split(",") if t != "PREF"]
+                    params = (("TYPE", ",".join(rest)),) if rest else ()
                 if kind in ("phone", "e-mail", "website"):
                     props.append(Property(_GOOGLE_PROP[kind], v.strip(), params))
                 else:
