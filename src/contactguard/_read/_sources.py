@@ -161,6 +161,7 @@ def _folder_members(root: Path, limits: Limits,
                     findings: list[Finding]) -> Iterator[Member]:
     real_root = root.resolve()
     count = 0
+    seen: set[Path] = set()  # a file linked under two names is one file: read it once
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         for fname in sorted(filenames):
@@ -174,8 +175,9 @@ def _folder_members(root: Path, limits: Limits,
                     findings.append(Finding.of("unreadable-entry", "symbolic link points "
                                                "outside the folder; not followed", source=label))
                     continue
-                if not stat.S_ISREG(resolved.stat().st_mode):
+                if not stat.S_ISREG(resolved.stat().st_mode) or resolved in seen:
                     continue
+                seen.add(resolved)
                 count += 1
                 if count > limits.max_members:
                     findings.append(Finding.of("limit-exceeded", "folder holds more than "
