@@ -97,3 +97,15 @@ def test_parameter_value_ending_in_a_backslash_round_trips(version: str) -> None
     card = Contact((Property("FN", "x", (("X-LABEL", ",\\"),)),
                     Property("NOTE", "y", (("X-LABEL", 'a \\" b'),))))
     assert list(loads(dumps([card], version=version))) == [card]
+
+
+def test_android_custom_fields_keep_their_structure() -> None:
+    from contactguard import dumps, loads
+
+    card = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Osei;Nina;;;\r\n"
+            "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Neen;1;;;;;;;;;;;;;\r\n"
+            "END:VCARD\r\n")
+    snap = loads(card)
+    assert snap[0].first("X-ANDROID-CUSTOM").components[:3] == (  # type: ignore[union-attr]
+        "vnd.android.cursor.item/nickname", "Neen", "1")
+    assert "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Neen;1;" in dumps(snap)

@@ -23,7 +23,10 @@ __all__ = [
 ]
 
 #: Properties whose value is a ';'-separated structure (RFC 6350 §6).
-STRUCTURED_PROPERTIES: Final = frozenset({"N", "ADR", "ORG", "GENDER", "CLIENTPIDMAP"})
+#: X-ANDROID-CUSTOM is Android's own structured extension
+#: ("vnd.android.cursor.item/nickname;Neen;1;;;").
+STRUCTURED_PROPERTIES: Final = frozenset({"N", "ADR", "ORG", "GENDER", "CLIENTPIDMAP",
+                                          "X-ANDROID-CUSTOM"})
 #: Properties whose value is a ','-separated list.
 LIST_PROPERTIES: Final = frozenset({"CATEGORIES", "NICKNAME"})
 #: Properties that may carry inline binary data (base64 or a data: URI).
