@@ -393,7 +393,7 @@ def test_dupes(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.splitlines()[0] == ("OK: contactguard dupes: 1 duplicate group (2 contacts) "
                                    "among 4 contacts; no findings")
-    assert "  1. Z. W. (UID b-2) line 9, 伟* (contact #4, line 23) (confidence 100%)\n" in out
+    assert "  1. Z. W. (UID b-2) line 9, 张* (contact #4, line 23) (confidence 100%)\n" in out
     assert "     - #2 and #4: names agree when romanized (pinyin), same phone number\n" in out
     assert (book / "merged.vcf").read_text(encoding="utf-8").count("BEGIN:VCARD") == 3
     code, _, err = run(capsys, "dupes", "dupes.vcf", "--write-merged", "dupes.vcf")

@@ -649,3 +649,9 @@ if __name__ == "__main__":  # regenerate expected outputs: python tests/test_rea
     for path in GOLDEN_INPUTS:
         text = json.dumps(snapshot_json(contactguard.load(path)), ensure_ascii=False, indent=1)
         path.with_suffix(".json").write_text(text + "\n", encoding="utf-8")
+
+
+def test_formatted_name_built_from_a_cjk_n_puts_the_family_name_first() -> None:
+    snap = loads("BEGIN:VCARD\nVERSION:3.0\nN:张;伟;;;\nEND:VCARD\n"
+                 "BEGIN:VCARD\nVERSION:3.0\nN:Lovelace;Ada;;Lady;\nEND:VCARD\n")
+    assert [c.formatted_name for c in snap] == ["张伟", "Lady Ada Lovelace"]

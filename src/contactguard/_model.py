@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,12 @@ class StructuredName(NamedTuple):
     additional: str = ""
     prefix: str = ""
     suffix: str = ""
+
+
+def _is_wide_name(text: str) -> bool:
+    """True for a name written wholly in wide (CJK) characters."""
+    text = text.replace(" ", "")
+    return bool(text) and all(unicodedata.east_asian_width(ch) in {"W", "F"} for ch in text)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -126,6 +133,9 @@ class Contact:
         if prop is not None and prop.text.strip():
             return prop.text.strip()
         n = self.name
+        if _is_wide_name(n.family + n.given + n.additional):
+            # Chinese, Japanese and Korean names: family name first, no spaces (张伟)
+            return "".join((n.family, n.given, n.additional)) or None
         built = " ".join(x for x in (n.prefix, n.given, n.additional, n.family, n.suffix) if x)
         return built or None
 
