@@ -851,46 +851,19 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _pip_download(src: Source, dest: Path, *which: str) -> list[str]:
+    """``pip download`` of exactly src's pinned artifact (``which``: sdist or wheel flags)."""
+    return [sys.executable, "-m", "pip", "download", "--no-deps", *which,
+            "--disable-pip-version-check", "--quiet", "--retries", "1", "--timeout", "30",
+            "-d", str(dest), f"{src.name}=={src.version}"]
+
+
 def _fetch_command(src: Source, dest: Path) -> tuple[list[str], Path | None]:
     """The registry client command that puts src's artifact into dest (and its cwd)."""
     if src.kind == "pypi-sdist":
-        return [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--no-binary",
-            src.name,
-            "--disable-pip-version-check",
-            "--quiet",
-            "--retries",
-            "1",
-            "--timeout",
-            "30",
-            "-d",
-            str(dest),
-            f"{src.name}=={src.version}",
-        ], None
+        return _pip_download(src, dest, "--no-binary", src.name), None
     if src.kind == "pypi-wheel":
-        return [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            "--disable-pip-version-check",
-            "--quiet",
-            "--retries",
-            "1",
-            "--timeout",
-            "30",
-            "-d",
-            str(dest),
-            f"{src.name}=={src.version}",
-        ], None
+        return _pip_download(src, dest, "--only-binary", ":all:"), None
     if src.kind == "npm":
         npm = shutil.which("npm")
         if npm is None:
