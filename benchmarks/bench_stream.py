@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import books
 import contactguard
-from contactguard._manifest import write_manifest
+from contactguard import write_manifest
 
 
 def _write(path: Path, n: int, *, damage: bool) -> None:
@@ -63,7 +63,7 @@ def main() -> None:
           f"{time.perf_counter() - t0:.0f} s")
     out = _child(f"""
         import resource, time
-        from contactguard._verify_stream import verify_file
+        from contactguard import verify_file
         seen = []
         t0 = time.perf_counter()
         rep = verify_file({str(damaged)!r}, {str(manifest)!r},

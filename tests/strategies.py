@@ -33,7 +33,7 @@ from typing import Final
 from hypothesis import strategies as st
 
 from contactguard import Contact, Property
-from contactguard._read._property import escape_component
+from contactguard._model import escape_component
 
 __all__ = [
     "TEXT_PROPERTIES",

@@ -1,8 +1,15 @@
-"""The pipeline runs one way: a module imports only from its own stage or stages before it.
+"""The pipeline runs one way, and the folder listing says so.
 
-read → model → normalize → fingerprint → match → diff/verify/duplicates → report → cli,
-with foundation modules (errors, findings, masking, display helpers, value checks) below
-all of them.  Checked on the source, so a back-edge fails the suite.
+Stage packages, in pipeline order (docs/architecture.md draws them)::
+
+    _core → _notebook → _model → _read / _write → _normalize → _detect → _identity
+          → _manifest → _compare / _duplicates → _report → _cli
+
+A module imports only from its own package or from stages before it; another stage is
+reached through its package (``from .._model import Contact``), never through one of its
+private modules (``from .._model.contact import Contact``); and two packages of the same
+stage (siblings such as ``_compare`` and ``_duplicates``) do not import each other.
+Checked on the source, so a back-edge fails the suite.
 """
 
 from __future__ import annotations
@@ -15,18 +22,24 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "contactguard"
 
 STAGES: dict[str, int] = {
-    "_version": 0, "_errors": 0, "_findings": 0, "_mask": 0, "_runtime": 0, "_html": 0,
-    "_tabular": 0, "_corruption": 0,
-    "_read": 1,
-    "_model": 2, "_write": 2,
-    "_normalize": 3,
-    "_fingerprint": 4, "_manifest": 4,
-    "_match": 5,
-    "_diff": 6, "_detect": 6, "_verify": 6, "_verify_stream": 6, "_copies": 6,
-    "_duplicates": 6,
-    "_report": 7, "report": 7,
-    "_cli": 8, "__main__": 8,
+    "_version": 0, "_core": 0,
+    "_notebook": 1,
+    "_model": 2,
+    "_read": 3, "_write": 3,
+    "_normalize": 4,
+    "_detect": 5,
+    "_identity": 6,
+    "_manifest": 7,
+    "_compare": 8, "_duplicates": 8,
+    "_report": 9, "report": 9,
+    "_cli": 10, "__main__": 10,
 }
+FACADE = "__init__"
+#: Public modules that only re-export their stage (``contactguard.report``, ``python -m``).
+PUBLIC = frozenset({FACADE, "report", "__main__"})
+MAX_LINES = 500
+#: Modules allowed past MAX_LINES, each one cohesive state machine (its docstring says so).
+STATE_MACHINES = frozenset({"_read/vcard.py"})
 
 
 def _stage_of(module: str) -> int:
@@ -47,6 +60,7 @@ def _modules() -> list[tuple[str, Path]]:
 
 
 def _imports(module: str, path: Path) -> set[str]:
+    """Every module ``module`` imports from inside the package, as dotted names."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
     found: set[str] = set()
@@ -61,12 +75,63 @@ def _imports(module: str, path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
                 "contactguard."):
             found.add(node.module.removeprefix("contactguard."))  # type: ignore[union-attr]
+        elif isinstance(node, ast.Import):
+            found.update(a.name.removeprefix("contactguard.") for a in node.names
+                         if a.name.startswith("contactguard."))
     return found
 
 
-@pytest.mark.parametrize(("module", "path"), _modules(), ids=lambda v: str(v))
+MODULES = _modules()
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=lambda v: str(v))
 def test_no_stage_imports_from_a_later_stage(module: str, path: Path) -> None:
     mine = _stage_of(module)
     later = sorted(m for m in _imports(module, path)
-                   if m.split(".")[0] != "__init__" and _stage_of(m) > mine)
+                   if m.split(".")[0] != FACADE and _stage_of(m) > mine)
     assert later == [], f"{module} (stage {mine}) imports from later stages: {later}"
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=lambda v: str(v))
+def test_other_stages_are_reached_through_their_package(module: str, path: Path) -> None:
+    own = module.split(".", maxsplit=1)[0]
+    private = sorted(m for m in _imports(module, path)
+                     if m.split(".")[0] != own and "." in m)
+    assert private == [], f"{module} imports another stage's private modules: {private}"
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=lambda v: str(v))
+def test_sibling_stages_do_not_import_each_other(module: str, path: Path) -> None:
+    own = module.split(".", maxsplit=1)[0]
+    if own in PUBLIC:
+        return
+    siblings = sorted(m for m in _imports(module, path)
+                      if m.split(".")[0] not in {own, FACADE}
+                      and _stage_of(m) == _stage_of(module))
+    assert siblings == [], f"{module} imports a sibling stage: {siblings}"
+
+
+def test_every_stage_package_states_its_contract() -> None:
+    for name in STAGES:
+        init = SRC / name / "__init__.py"
+        if not init.exists():
+            continue
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and doc.startswith("Stage "), f"{name}: say the stage and its contract"
+
+
+def test_the_listing_is_the_stages() -> None:
+    packages = {p.name for p in SRC.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    modules = {p.stem for p in SRC.glob("*.py")}
+    assert packages | modules == set(STAGES) | {FACADE}
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=lambda v: str(v))
+def test_modules_hold_one_concern(module: str, path: Path) -> None:
+    rel = path.relative_to(SRC).as_posix()
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    if rel in STATE_MACHINES:
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        assert "state machine" in doc, f"{rel}: say why it is one module"
+        return
+    assert lines <= MAX_LINES, f"{rel} has {lines} lines: split it by concern"

@@ -12,13 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contactguard._corruption import (
-    ValueProblem,
-    check_image,
-    check_text,
-    decode_base64,
-    sniff_image_type,
-)
+from contactguard._detect import decode_base64
+from contactguard._detect.images import check_image, sniff_image_type
+from contactguard._detect.problems import ValueProblem
+from contactguard._detect.text import check_text
 
 # ------------------------------------------------------------------------------------
 # a corpus of real-looking names: (given names, family names, "family first?") per culture

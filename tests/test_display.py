@@ -16,13 +16,15 @@ import pytest
 
 import books
 import contactguard as cg
-from contactguard._findings import Findings
-from contactguard._html import DisplayOptions, current_options, display_options
-from contactguard._tabular import (
+from contactguard._model import Findings
+from contactguard._notebook import (
     CONTACT_COLUMNS,
     DIFF_COLUMNS,
     FINDING_COLUMNS,
     VERDICT_COLUMNS,
+    DisplayOptions,
+    current_options,
+    display_options,
 )
 
 EVIL = "<script>alert(1)</script>"

@@ -84,7 +84,7 @@ def _command_lines(body: str) -> Iterator[str]:
 
 
 def test_command_lines_parse() -> None:
-    from contactguard._cli import build_parser
+    from contactguard._cli.main import build_parser
 
     parser = build_parser()
     seen = 0

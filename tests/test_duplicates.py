@@ -20,7 +20,8 @@ from contactguard._duplicates import (
     plan_merge,
     write_merged,
 )
-from contactguard._fingerprint import fingerprint, region_for
+from contactguard._identity import fingerprint
+from contactguard._normalize import region_for
 from strategies import contacts
 
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import books
 import contactguard as cg
-from contactguard._fingerprint import canonical_fields, merkle_root, phone_key
+from contactguard._identity import canonical_fields, merkle_root
+from contactguard._identity.fingerprint import phone_key
 from contactguard._normalize import normalize_phone
 
 _people = st.integers(0, 10_000).map(lambda seed: books.make_people(1, seed=seed,

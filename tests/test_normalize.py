@@ -7,13 +7,15 @@ fixed point of itself (f(f(x)) == f(x)) on text mixing CJK, full-width forms and
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contactguard import _normalize
-from contactguard._errors import UsageError
+from contactguard._core import UsageError
 from contactguard._normalize import (
     PhoneNumber,
     date_problem,
@@ -94,9 +96,13 @@ email_text = st.one_of(
 
 
 def test_doctests() -> None:
-    result = doctest.testmod(_normalize, raise_on_error=False)
-    assert result.attempted > 20
-    assert result.failed == 0
+    attempted = 0
+    for info in pkgutil.iter_modules(_normalize.__path__):
+        module = importlib.import_module(f"{_normalize.__name__}.{info.name}")
+        result = doctest.testmod(module, raise_on_error=False)
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert attempted > 20
 
 
 def test_all_names_exist() -> None:
@@ -106,7 +112,7 @@ def test_all_names_exist() -> None:
     assert set(_normalize.__all__) == {
         "E164", "IsoDate", "NameKey", "NormalizedEmail", "NormalizedText", "PhoneNumber",
         "check_region", "date_problem", "email_problem", "infer_region", "is_cjk",
-        "name_keys", "normalize_date",
+        "name_keys", "normalize_date", "region_for",
         "normalize_email", "normalize_name", "normalize_phone", "normalize_text", "romanize",
     }  # fmt: skip
 

@@ -27,7 +27,7 @@ from contactguard._report import (
     render,
     render_text,
 )
-from contactguard._report._markdown import md
+from contactguard._report.markdown import md
 
 SCHEMA = json.loads(resources.files("contactguard").joinpath("report.schema.json")
                     .read_text(encoding="utf-8"))

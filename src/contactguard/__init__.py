@@ -4,9 +4,30 @@ Read vCard/CSV backups without losing a card to its damaged neighbour, normalize
 fingerprint contacts, diff snapshots across vendors, and verify restores.
 """
 
-from ._copies import CopyComparison, compare_copies
+from ._compare import (
+    ContactChange,
+    CopyComparison,
+    Diff,
+    FieldChange,
+    ManifestReport,
+    RestoreReport,
+    StreamReport,
+    Verdict,
+    compare_copies,
+    diff,
+    verify,
+    verify_file,
+    verify_restore,
+)
+from ._core import (
+    ContactGuardError,
+    ManifestError,
+    ManifestSignatureError,
+    ParseError,
+    SourceError,
+    UsageError,
+)
 from ._detect import check, detect
-from ._diff import ContactChange, Diff, FieldChange, diff
 from ._duplicates import (
     Conflict,
     Decisions,
@@ -17,36 +38,29 @@ from ._duplicates import (
     plan_merge,
     write_merged,
 )
-from ._errors import (
-    ContactGuardError,
-    ManifestError,
-    ManifestSignatureError,
-    ParseError,
-    SourceError,
-    UsageError,
-)
-from ._findings import KINDS, Finding, Findings, Severity
-from ._fingerprint import (
+from ._identity import (
     CANONICAL_VERSION,
     VOLATILE_PROPERTIES,
     Fingerprint,
+    Match,
     canonical_form,
     fingerprint,
+    match,
     snapshot_digest,
 )
-from ._html import DisplayOptions, display_options
 from ._manifest import Manifest, ManifestEntry, write_manifest
-from ._match import Match, match
 from ._model import (
+    KINDS,
     Contact,
-    ContactStream,
+    Decoding,
     FileInfo,
+    Finding,
+    Findings,
+    Property,
+    Severity,
     Snapshot,
     SourceInfo,
     StructuredName,
-    iter_contacts,
-    load,
-    loads,
 )
 from ._normalize import (
     E164,
@@ -63,9 +77,8 @@ from ._normalize import (
     normalize_text,
     romanize,
 )
-from ._read import Decoding, Limits, Property
-from ._verify import ManifestReport, RestoreReport, Verdict, verify, verify_restore
-from ._verify_stream import StreamReport, verify_file
+from ._notebook import DisplayOptions, display_options
+from ._read import ContactStream, Limits, iter_contacts, load, loads
 from ._version import __version__
 from ._write import dump, dumps
 

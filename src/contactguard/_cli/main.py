@@ -20,13 +20,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, Final, NoReturn
 
-from ._copies import CopyComparison, compare_copies
-from ._detect import check
-from ._diff import diff
-from ._errors import ContactGuardError, UsageError
-from ._manifest import Manifest, write_manifest
-from ._model import Snapshot, iter_contacts, load
-from ._report import (
+from .._compare import (
+    CopyComparison,
+    ManifestReport,
+    RestoreReport,
+    compare_copies,
+    diff,
+    verify,
+    verify_file,
+    verify_restore,
+)
+from .._core import ContactGuardError, UsageError, atomic_write
+from .._detect import check
+from .._manifest import Manifest, write_manifest
+from .._model import Snapshot
+from .._read import iter_contacts, load
+from .._report import (
     FAIL_LEVELS,
     FORMATS,
     Report,
@@ -43,10 +52,7 @@ from ._report import (
     streamed_manifest_report,
     verify_report,
 )
-from ._verify import ManifestReport, RestoreReport, verify, verify_restore
-from ._verify_stream import verify_file
-from ._version import __version__
-from ._write import atomic_write
+from .._version import __version__
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 
@@ -369,7 +375,7 @@ def _cmd_manifest(run: _Run) -> Report:
 def _cmd_dupes(run: _Run) -> Report:
     args = run.args
     # Imported here: the other commands never depend on the duplicates stage.
-    from ._duplicates import find_duplicates, write_merged  # noqa: PLC0415
+    from .._duplicates import find_duplicates, write_merged  # noqa: PLC0415
 
     snap = check(run.load(args.file))
     run.progress.step("looking for duplicates")
@@ -397,7 +403,7 @@ def _use_colour(stream: IO[str]) -> bool:
 def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     max_age = parse_duration(args.max_age) if args.max_age else None
     if args.region is not None:
-        from ._normalize import normalize_phone  # noqa: PLC0415 - validates the region
+        from .._normalize import normalize_phone  # noqa: PLC0415 - validates the region
 
         normalize_phone("+1 650 253 0000", region=args.region)
     isatty = getattr(stderr, "isatty", None)

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from ._diff import ContactChange, Diff, diff
-from ._errors import UsageError, expect
-from ._fingerprint import region_for
-from ._model import Contact, Snapshot
+from .._core import UsageError, expect
+from .._model import Contact, Snapshot
+from .._normalize import region_for
+from .diff import ContactChange, Diff, diff
 
 __all__ = ["CopyComparison", "compare_copies"]
 

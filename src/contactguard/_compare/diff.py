@@ -19,14 +19,19 @@ from typing import Final
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from ._errors import expect
-from ._fingerprint import FIELD_GROUPS, region_for
-from ._html import current_options, render
-from ._match import MIN_EVIDENCE, Match, Side, match
-from ._model import Contact, Snapshot
-from ._normalize import check_region
-from ._runtime import gc_paused
-from ._tabular import DIFF_COLUMNS, DataFrame, data_frame, diff_rows, diff_view
+from .._core import expect, gc_paused
+from .._identity import FIELD_GROUPS, MIN_EVIDENCE, Match, Side, match
+from .._model import Contact, Snapshot
+from .._normalize import check_region, region_for
+from .._notebook import (
+    DIFF_COLUMNS,
+    DataFrame,
+    current_options,
+    data_frame,
+    diff_rows,
+    diff_view,
+    render,
+)
 
 __all__ = ["ContactChange", "Diff", "FieldChange", "diff", "field_changes"]
 
@@ -132,7 +137,7 @@ class Diff:
     def __repr__(self) -> str:
         return f"<Diff {self.summary()}>"
 
-    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+    # -- notebook display and tables (see contactguard._notebook) ------------------------
 
     def _repr_html_(self) -> str:
         show = current_options().show_personal_data

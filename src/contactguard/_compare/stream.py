@@ -28,12 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from ._detect import contact_findings
-from ._diff import FieldChange
-from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError
-from ._findings import Finding, Findings, Severity
-from ._fingerprint import CANONICAL_VERSION, canonical_fields
-from ._manifest import (
+from .._core import ManifestError, ManifestSignatureError, SourceError, UsageError
+from .._detect import contact_findings
+from .._identity import CANONICAL_VERSION, canonical_fields
+from .._manifest import (
     FORMAT_NAME,
     SCHEMA_VERSION,
     ContactDigests,
@@ -43,15 +41,10 @@ from ._manifest import (
     contact_digests,
     sign_stream,
 )
-from ._model import iter_contacts
-from ._read import Limits
-from ._verify import (
-    Verdict,
-    _group_changes,
-    _VerdictViews,
-    contact_label,
-    pair_leftovers,
-)
+from .._model import Finding, Findings, Severity
+from .._read import Limits, iter_contacts
+from .diff import FieldChange
+from .verify import Verdict, _group_changes, _VerdictViews, contact_label, pair_leftovers
 
 __all__ = ["StreamReport", "verify_file"]
 

@@ -18,22 +18,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from ._detect import detect
-from ._diff import Diff, FieldChange, diff
-from ._errors import ManifestError, expect
-from ._findings import Finding, Findings, Severity
-from ._fingerprint import CANONICAL_VERSION, canonical_fields
-from ._html import current_options, render
-from ._manifest import ContactDigests, Manifest, ManifestEntry, contact_digests
-from ._model import Snapshot
-from ._tabular import (
+from .._core import ManifestError, expect
+from .._detect import detect
+from .._identity import CANONICAL_VERSION, canonical_fields
+from .._manifest import ContactDigests, Manifest, ManifestEntry, contact_digests
+from .._model import Finding, Findings, Severity, Snapshot
+from .._notebook import (
     VERDICT_COLUMNS,
     DataFrame,
+    current_options,
     data_frame,
     manifest_report_view,
+    render,
     restore_report_view,
     verdict_rows,
 )
+from .diff import Diff, FieldChange, diff
 
 __all__ = ["ManifestReport", "RestoreReport", "Verdict", "contact_label", "pair_leftovers",
            "verify", "verify_restore"]
@@ -138,7 +138,7 @@ class ManifestReport(_VerdictViews):
     def __repr__(self) -> str:
         return f"<ManifestReport {self.summary()}>"
 
-    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+    # -- notebook display and tables (see contactguard._notebook) ------------------------
 
     def _repr_html_(self) -> str:
         show = current_options().show_personal_data
@@ -169,7 +169,7 @@ class RestoreReport(_VerdictViews):
     def __repr__(self) -> str:
         return f"<RestoreReport {self.summary()}>"
 
-    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+    # -- notebook display and tables (see contactguard._notebook) ------------------------
 
     def _repr_html_(self) -> str:
         show = current_options().show_personal_data

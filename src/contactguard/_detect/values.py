@@ -13,12 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Final
 
-from ._corruption import check_image, check_text, decode_base64
-from ._errors import UsageError
-from ._findings import Finding
-from ._model import Contact, Snapshot
-from ._normalize import check_region, date_problem, email_problem, normalize_phone
-from ._read._property import BINARY_PROPERTIES
+from .._core import UsageError
+from .._model import BINARY_PROPERTIES, Contact, Finding, Snapshot
+from .._normalize import check_region, date_problem, email_problem, normalize_phone
+from .images import check_image, decode_base64
+from .text import check_text
 
 __all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "contact_findings", "detect"]
 
@@ -91,7 +90,7 @@ def detect(snapshot: Snapshot, *, region: str | None = None,
     """
     if not isinstance(snapshot, Snapshot):
         raise UsageError(f"detect() takes a Snapshot, not {type(snapshot).__name__}")
-    from ._fingerprint import region_for  # noqa: PLC0415 - same stage, avoids a cycle
+    from .._normalize import region_for  # noqa: PLC0415 - same stage, avoids a cycle
 
     region = check_region(region) if region is not None else region_for(snapshot)
     out: list[Finding] = []

@@ -29,18 +29,17 @@ from typing import Final, NamedTuple, NewType
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
-from ._corruption import decode_base64
-from ._errors import expect
-from ._model import Contact, Snapshot
-from ._normalize import (
-    check_region,
-    infer_region,
-    normalize_date,
-    normalize_email,
-    normalize_phone,
+from .._core import expect
+from .._detect import decode_base64
+from .._model import (
+    BINARY_PROPERTIES,
+    LIST_PROPERTIES,
+    STRUCTURED_PROPERTIES,
+    Contact,
+    Property,
+    Snapshot,
 )
-from ._read import Property
-from ._read._property import BINARY_PROPERTIES, LIST_PROPERTIES, STRUCTURED_PROPERTIES
+from .._normalize import check_region, normalize_date, normalize_email, normalize_phone, region_for
 
 __all__ = [
     "CANONICAL_VERSION",
@@ -278,15 +277,6 @@ def merkle_root(leaves: Iterable[bytes], *, hash_fn: Callable[[bytes], bytes] | 
             nxt.append(level[-1])
         level = nxt
     return level[0]
-
-
-def region_for(*snapshots: Snapshot) -> str | None:
-    """The region to read national phone numbers in: given on a snapshot, else inferred
-    from the internationally written numbers of all the snapshots together."""
-    for snap in snapshots:
-        if snap.default_region:
-            return snap.default_region
-    return infer_region(tel for snap in snapshots for c in snap for tel in c.phones)
 
 
 def snapshot_digest(snapshot: Snapshot, *, region: str | None = None) -> str:

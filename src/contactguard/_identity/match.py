@@ -30,10 +30,10 @@ from typing import Final
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
-from ._errors import expect
-from ._fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
-from ._model import Contact
-from ._normalize import check_region, name_keys, normalize_name, romanize
+from .._core import expect
+from .._model import Contact
+from .._normalize import check_region, name_keys, normalize_name, romanize
+from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
 
 __all__ = ["MIN_EVIDENCE", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
            "profile", "score"]

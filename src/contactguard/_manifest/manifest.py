@@ -36,18 +36,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from ._errors import ManifestError, ManifestSignatureError, SourceError, UsageError, expect
-from ._fingerprint import (
-    CANONICAL_VERSION,
-    FIELD_GROUPS,
-    canonical_fields,
-    merkle_root,
-    region_for,
+from .._core import (
+    ManifestError,
+    ManifestSignatureError,
+    SourceError,
+    UsageError,
+    atomic_open,
+    atomic_write,
+    expect,
 )
-from ._model import Contact, Snapshot
-from ._normalize import check_region
-from ._version import __version__
-from ._write import atomic_open, atomic_write
+from .._identity import CANONICAL_VERSION, FIELD_GROUPS, canonical_fields, merkle_root
+from .._model import Contact, Snapshot
+from .._normalize import check_region, region_for
+from .._version import __version__
 
 __all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer",
            "head_text", "sign_stream", "write_manifest"]

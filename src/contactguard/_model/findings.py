@@ -15,8 +15,15 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, SupportsIndex, overload
 
-from ._html import current_options, render
-from ._tabular import FINDING_COLUMNS, DataFrame, data_frame, finding_rows, findings_view
+from .._notebook import (
+    FINDING_COLUMNS,
+    DataFrame,
+    current_options,
+    data_frame,
+    finding_rows,
+    findings_view,
+    render,
+)
 
 __all__ = ["KINDS", "Finding", "Findings", "Severity"]
 
@@ -205,7 +212,7 @@ class Findings(tuple[Finding, ...]):
         parts = [f"{len(group):,} {s}" for s, group in self.by_severity().items() if group]
         return f"{len(self):,} finding{'s' if len(self) != 1 else ''}: " + ", ".join(parts)
 
-    # -- notebook display and tables (see contactguard._html, contactguard._tabular) ------
+    # -- notebook display and tables (see contactguard._notebook) ------------------------
 
     def _repr_html_(self) -> str:
         show = current_options().show_personal_data

@@ -18,7 +18,7 @@ of the session, or, used in a ``with`` statement, for the block only:
 False
 
 This module is pure (text in, text out) and imports nothing else of contactguard; what
-goes in the rows, and how it is masked, is decided by :mod:`contactguard._tabular`.
+goes in the rows, and how it is masked, is decided by :mod:`contactguard._notebook.tables`.
 """
 
 from __future__ import annotations

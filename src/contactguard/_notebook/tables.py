@@ -7,7 +7,7 @@ two always agree, and both mask personal data the same way unless the caller ask
 it (``show_personal_data=True``).
 
 This is a foundation module: it reads results through the small structural protocols
-below instead of importing the pipeline stages, so every stage may import it.
+of :mod:`.protocols` instead of importing the pipeline stages, so every stage may import it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import importlib
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol, TypeAlias
+from typing import Any, Final, TypeAlias
 
-from ._errors import UsageError
-from ._mask import (
+from .._core import (
+    UsageError,
     mask_email,
     mask_label,
     mask_message,
@@ -29,6 +29,7 @@ from ._mask import (
     mask_property,
     mask_value,
 )
+from .protocols import ChangeLike, ContactLike, DiffLike, FindingLike, VerdictLike
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -41,20 +42,13 @@ __all__ = [
     "DataFrame",
     "Table",
     "contact_rows",
-    "contact_view",
     "count_by",
     "data_frame",
     "diff_rows",
-    "diff_view",
     "finding_rows",
     "finding_summary",
-    "findings_view",
-    "group_view",
-    "manifest_report_view",
     "project",
     "property_rows",
-    "restore_report_view",
-    "snapshot_view",
     "verdict_rows",
 ]
 
@@ -89,147 +83,6 @@ _DTYPES: Final = {
 SEVERITY_ORDER: Final = ("error", "warning", "info")
 STATUS_ORDER: Final = ("missing", "changed", "added", "intact")
 _JOIN: Final = "; "
-
-
-# -- what the row builders read (structural: satisfied by the pipeline's classes) ---------
-
-class NameLike(Protocol):
-    @property
-    def family(self) -> str: ...
-    @property
-    def given(self) -> str: ...
-
-
-class PropertyLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def value(self) -> str: ...
-    @property
-    def params(self) -> tuple[tuple[str, str], ...]: ...
-    @property
-    def group(self) -> str | None: ...
-
-
-class ContactLike(Protocol):
-    @property
-    def properties(self) -> Sequence[PropertyLike]: ...
-    @property
-    def line(self) -> int | None: ...
-    @property
-    def source(self) -> str | None: ...
-    @property
-    def uid(self) -> str | None: ...
-    @property
-    def formatted_name(self) -> str | None: ...
-    @property
-    def name(self) -> NameLike: ...
-    @property
-    def phones(self) -> tuple[str, ...]: ...
-    @property
-    def emails(self) -> tuple[str, ...]: ...
-
-    def line_of(self, index: int) -> int | None: ...
-
-
-class FindingLike(Protocol):
-    @property
-    def kind(self) -> str: ...
-    @property
-    def severity(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def line(self) -> int | None: ...
-    @property
-    def column(self) -> int | None: ...
-    @property
-    def source(self) -> str | None: ...
-    @property
-    def contact(self) -> int | None: ...
-    @property
-    def suggestion(self) -> str | None: ...
-    @property  # last: once defined, ``property`` names this member in the class body
-    def property(self) -> str | None: ...
-
-
-class ChangeLike(Protocol):
-    @property
-    def kind(self) -> str: ...
-    @property
-    def field(self) -> str: ...
-
-
-class MatchLike(Protocol):
-    @property
-    def before(self) -> int: ...
-    @property
-    def after(self) -> int: ...
-    @property
-    def confidence(self) -> float: ...
-    @property
-    def stage(self) -> str: ...
-
-
-class ContactChangeLike(Protocol):
-    @property
-    def match(self) -> MatchLike: ...
-    @property
-    def changes(self) -> Sequence[ChangeLike]: ...
-
-
-class SourceLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def format(self) -> str: ...
-    @property
-    def files(self) -> Sequence[Any]: ...
-
-
-class SnapshotLike(Protocol):
-    @property
-    def contacts(self) -> Sequence[ContactLike]: ...
-    @property
-    def findings(self) -> Sequence[FindingLike]: ...
-    @property
-    def source(self) -> SourceLike: ...
-
-
-class DiffLike(Protocol):
-    @property
-    def before(self) -> SnapshotLike: ...
-    @property
-    def after(self) -> SnapshotLike: ...
-    @property
-    def matches(self) -> Sequence[MatchLike]: ...
-    @property
-    def changed(self) -> Sequence[ContactChangeLike]: ...
-    @property
-    def unchanged(self) -> int: ...
-    @property
-    def format_only(self) -> Sequence[Any]: ...
-    @property
-    def region(self) -> str | None: ...
-    @property
-    def ok(self) -> bool: ...
-
-    def lost_fields(self) -> Mapping[str, int]: ...
-
-
-class VerdictLike(Protocol):
-    @property
-    def status(self) -> str: ...
-    @property
-    def reference(self) -> int | None: ...
-    @property
-    def checked(self) -> int | None: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def changes(self) -> Sequence[ChangeLike]: ...
-    @property
-    def reasons(self) -> tuple[str, ...]: ...
 
 
 # -- tables --------------------------------------------------------------------------------
@@ -403,210 +256,3 @@ def finding_summary(findings: Sequence[FindingLike]) -> list[tuple[str, str | in
     by_kind = count_by(f.kind for f in findings)
     return [("findings", f"{len(findings):,} ({counts_text(by_severity)})"),
             ("by kind", counts_text(by_kind))]
-
-
-# -- views: title, summary and tables of one result, for the notebook display ------------
-
-#: A view: a title, summary pairs, the tables (see :func:`contactguard._html.render`).
-View = tuple[str, list[tuple[str, Any]], list[Table]]
-
-
-class RestoreReportLike(Protocol):
-    @property
-    def diff(self) -> DiffLike: ...
-    @property
-    def findings(self) -> Sequence[FindingLike]: ...
-    @property
-    def verdicts(self) -> Sequence[VerdictLike]: ...
-    @property
-    def ok(self) -> bool: ...
-
-    def summary(self) -> str: ...
-
-
-class ManifestLike(Protocol):
-    @property
-    def algorithm(self) -> str: ...
-    @property
-    def created(self) -> str: ...
-    @property
-    def source_name(self) -> str | None: ...
-
-    def __len__(self) -> int: ...
-
-
-class ManifestReportLike(Protocol):
-    @property
-    def manifest(self) -> ManifestLike: ...
-    @property
-    def snapshot(self) -> SnapshotLike: ...
-    @property
-    def verdicts(self) -> Sequence[VerdictLike]: ...
-    @property
-    def ok(self) -> bool: ...
-
-    def summary(self) -> str: ...
-
-
-class PairLike(Protocol):
-    @property
-    def i(self) -> int: ...
-    @property
-    def j(self) -> int: ...
-    @property
-    def confidence(self) -> float: ...
-    @property
-    def agreed(self) -> tuple[str, ...]: ...
-    @property
-    def disagreed(self) -> tuple[str, ...]: ...
-
-
-class GroupLike(Protocol):
-    @property
-    def indexes(self) -> tuple[int, ...]: ...
-    @property
-    def contacts(self) -> Sequence[ContactLike]: ...
-    @property
-    def confidence(self) -> float: ...
-    @property
-    def pairs(self) -> Sequence[PairLike]: ...
-
-
-_CONTACTS_SHOWN: Final = ("index", "line", "formatted_name", "phones", "emails",
-                          "n_properties", "n_findings")
-_FINDINGS_SHOWN: Final = ("severity", "kind", "source", "line", "contact", "property",
-                          "message")
-
-
-def _findings_table(findings: Sequence[FindingLike], show: bool,
-                    heading: str = "Findings") -> Table:
-    return project(Table(heading, FINDING_COLUMNS, finding_rows(findings, show=show),
-                         len(findings), "findings"), _FINDINGS_SHOWN)
-
-
-def _source_text(source: SourceLike, contacts: int) -> str:
-    files = f", {len(source.files):,} files" if len(source.files) > 1 else ""
-    return f"{source.name} ({source.format}{files}, {contacts:,} contacts)"
-
-
-def snapshot_view(s: SnapshotLike, *, show: bool) -> View:
-    """A snapshot: where it was read from, counts, then its contacts and findings."""
-    contacts = Table("Contacts", CONTACT_COLUMNS,
-                     contact_rows(s.contacts, s.findings, show=show), len(s.contacts),
-                     "contacts")
-    summary: list[tuple[str, Any]] = [("source", s.source.name),
-                                      ("format", s.source.format),
-                                      ("contacts", len(s.contacts))]
-    if len(s.source.files) > 1:
-        summary.append(("files", len(s.source.files)))
-    summary += finding_summary(s.findings)
-    return ("contactguard.Snapshot", summary,
-            [project(contacts, _CONTACTS_SHOWN), _findings_table(s.findings, show)])
-
-
-def findings_view(findings: Sequence[FindingLike], *, show: bool) -> View:
-    """A list of findings: counts by severity and kind, then the findings."""
-    return ("contactguard.Findings", finding_summary(findings),
-            [_findings_table(findings, show)])
-
-
-def contact_view(c: ContactLike, *, show: bool, version: str | None = None) -> View:
-    """One contact: where it was read, then its properties."""
-    name = c.formatted_name
-    shown = name if show or not name else mask_name(name)
-    summary: list[tuple[str, Any]] = [("name", shown or "(no name)"), ("source", c.source),
-                                      ("line", c.line), ("vCard version", version),
-                                      ("properties", len(c.properties))]
-    table = Table("Properties", PROPERTY_COLUMNS, property_rows(c, show=show),
-                  len(c.properties), "properties")
-    return "contactguard.Contact", [kv for kv in summary if kv[1] is not None], [table]
-
-
-def diff_view(d: DiffLike, *, show: bool) -> View:
-    """A diff: counts and the fields lost, then the missing, changed and added contacts."""
-    missing, added = len(d.before.contacts) - len(d.matches), len(d.after.contacts) - len(
-        d.matches)
-    lost = dict(sorted(d.lost_fields().items(), key=lambda kv: (-kv[1], kv[0])))
-    summary: list[tuple[str, Any]] = [
-        ("status", "ok" if d.ok else "problems"),
-        ("before", _source_text(d.before.source, len(d.before.contacts))),
-        ("after", _source_text(d.after.source, len(d.after.contacts))),
-        ("missing", missing), ("changed", len(d.changed)), ("added", added),
-        ("unchanged", f"{d.unchanged:,} ({len(d.format_only):,} differ in format only)"),
-        ("fields lost or changed", counts_text(lost)),
-        ("phone region", d.region or "none"),
-    ]
-
-    def part(heading: str, status: str, count: int, picked: Sequence[str]) -> Table:
-        rows = diff_rows(d, show=show, statuses=frozenset({status}))
-        return project(Table(heading, DIFF_COLUMNS, rows, count, "contacts"), picked)
-
-    return ("contactguard.Diff", summary, [
-        part("Missing", "missing", missing, ("before_index", "name")),
-        part("Changed", "changed", len(d.changed),
-             ("before_index", "after_index", "name", "stage", "confidence", "changes")),
-        part("Added", "added", added, ("after_index", "name")),
-    ])
-
-
-def _problem_verdicts(verdicts: Sequence[VerdictLike]) -> tuple[list[VerdictLike], int]:
-    # Only the not-intact verdicts, missing first; sorting a filtered list is cheap even
-    # for 100,000 verdicts (the intact majority is skipped).
-    order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    problems = sorted((v for v in verdicts if v.status != "intact"),
-                      key=lambda v: order.get(v.status, len(order)))
-    return problems, len(problems)
-
-
-def _verdict_summary(verdicts: Sequence[VerdictLike], ok: bool, text: str
-                     ) -> list[tuple[str, Any]]:
-    counts = count_by((v.status for v in verdicts), STATUS_ORDER)
-    return [("status", "ok" if ok else "problems"), ("summary", text),
-            *((status, n) for status, n in counts.items())]
-
-
-def restore_report_view(r: RestoreReportLike, *, show: bool) -> View:
-    """A restore report: the verdict, counts, then contacts not intact and findings."""
-    before, after = r.diff.before, r.diff.after
-    summary = _verdict_summary(r.verdicts, r.ok, r.summary())
-    summary[2:2] = [("backup", _source_text(before.source, len(before.contacts))),
-                    ("restored", _source_text(after.source, len(after.contacts)))]
-    summary += finding_summary(r.findings)
-    problems, n = _problem_verdicts(r.verdicts)
-    rows = verdict_rows(problems, reference=before.contacts, checked=after.contacts,
-                        show=show)
-    return ("contactguard.RestoreReport", summary, [
-        Table("Contacts not intact", VERDICT_COLUMNS, rows, n, "contacts"),
-        _findings_table(r.findings, show, "Findings in the restored file")])
-
-
-def manifest_report_view(r: ManifestReportLike, *, show: bool) -> View:
-    """A manifest verification: the verdict, counts, then the contacts not intact."""
-    m = r.manifest
-    summary = _verdict_summary(r.verdicts, r.ok, r.summary())
-    summary[2:2] = [
-        ("manifest", f"{m.source_name or '(unnamed)'}: {len(m):,} contacts, "
-                     f"{m.algorithm}, created {m.created or 'unknown'}"),
-        ("checked", _source_text(r.snapshot.source, len(r.snapshot.contacts)))]
-    problems, n = _problem_verdicts(r.verdicts)
-    rows = verdict_rows(problems, reference=None, checked=r.snapshot.contacts, show=show)
-    return ("contactguard.ManifestReport", summary,
-            [Table("Contacts not intact", VERDICT_COLUMNS, rows, n, "contacts")])
-
-
-#: ``DuplicateGroup`` pairs: why two of its contacts look like one person.
-PAIR_COLUMNS: Final = ("i", "j", "confidence", "agreed", "disagreed")
-
-
-def group_view(g: GroupLike, *, show: bool, title: str = "contactguard.DuplicateGroup"
-               ) -> View:
-    """A duplicate group: its confidence, its contacts, and the evidence per pair."""
-    contacts = Table("Contacts", CONTACT_COLUMNS,
-                     contact_rows(g.contacts, (), show=show, indexes=g.indexes),
-                     len(g.contacts), "contacts")
-    pairs = Table("Evidence", PAIR_COLUMNS,
-                  ((p.i, p.j, p.confidence, _JOIN.join(p.agreed), _JOIN.join(p.disagreed))
-                   for p in g.pairs), len(g.pairs), "pairs")
-    summary: list[tuple[str, Any]] = [("contacts", len(g.contacts)),
-                                      ("confidence", g.confidence)]
-    return title, summary, [project(contacts, _CONTACTS_SHOWN[:-1]), pairs]

@@ -1,26 +1,16 @@
-"""Reading: bytes and sources to raw cards and findings (the first pipeline stage)."""
+"""Stage 2, reading: bytes and sources to contacts and findings.
 
-from ._csv import looks_like_contacts_csv, read_csv
-from ._decode import Decoding, decode_bytes
-from ._property import Property
-from ._sources import Limits, Member, iter_members
-from ._stream import read_head, stream_blocks
-from ._vcard import Block, CardLimits, RawCard, iter_vcards, read_vcards
+Owns everything between a path (file, folder, zip, file object) and the model: decoding
+(BOMs, UTF-16, legacy charsets), the fault-isolating vCard 2.1/3.0/4.0 tokenizer, the CSV
+readers (Google, Outlook), streaming in bounded blocks, and the limits that keep hostile
+input bounded.  It promises later stages a :class:`~contactguard.Snapshot` (or a
+:class:`~contactguard.ContactStream`) in which every damaged card, line or file is a
+:class:`~contactguard.Finding` with its place, and every good card around it is kept.
+"""
 
-__all__ = [
-    "Block",
-    "CardLimits",
-    "Decoding",
-    "Limits",
-    "Member",
-    "Property",
-    "RawCard",
-    "decode_bytes",
-    "iter_members",
-    "iter_vcards",
-    "looks_like_contacts_csv",
-    "read_csv",
-    "read_head",
-    "read_vcards",
-    "stream_blocks",
-]
+from __future__ import annotations
+
+from .load import ContactStream, iter_contacts, load, loads
+from .sources import Limits
+
+__all__ = ["ContactStream", "Limits", "iter_contacts", "load", "loads"]

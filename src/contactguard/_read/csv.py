@@ -14,10 +14,9 @@ import io
 import re
 from typing import Final
 
-from .._findings import Finding
-from ._decode import has_escaped_bytes, replace_escaped
-from ._property import Property, escape_component
-from ._vcard import RawCard
+from .._model import Finding, Property, escape_component
+from .decode import has_escaped_bytes, replace_escaped
+from .vcard import RawCard
 
 __all__ = ["looks_like_contacts_csv", "read_csv"]
 

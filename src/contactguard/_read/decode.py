@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
 from typing import Final
 
-from .._errors import UsageError
+from .._core import UsageError
+from .._model import Decoding
 
 __all__ = ["Decoding", "decode_bytes", "decode_value_bytes", "has_escaped_bytes",
            "replace_escaped"]
@@ -32,20 +32,6 @@ _BOMS: Final = (
 _LEGACY_CANDIDATES: Final = ("gb18030", "big5", "shift_jis", "euc-kr", "cp1252", "latin-1")
 
 
-@dataclass(frozen=True, slots=True)
-class Decoding:
-    """How bytes became text: the codec, whether it was declared/sniffed or guessed."""
-
-    encoding: str
-    method: str  # "given" | "bom" | "utf-8" | "utf-16-sniffed" | "detected" | "fallback"
-    bom: bool = False
-    escaped_bytes: bool = False  # surrogateescape was needed
-
-    def __str__(self) -> str:
-        return f"{self.encoding} ({self.method})"
-
-
-Decoding.__module__ = "contactguard"
 
 
 _ESCAPED: Final = re.compile("[\udc80-\udcff]")

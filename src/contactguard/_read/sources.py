@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from .._errors import SourceError, UsageError
-from .._findings import Finding
+from .._core import SourceError, UsageError
+from .._model import Finding
 
 __all__ = ["CONTACT_SUFFIXES", "Limits", "Member", "iter_members"]
 

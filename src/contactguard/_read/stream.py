@@ -16,10 +16,10 @@ import codecs
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from .._findings import Finding
-from ._decode import _ESCAPED, Decoding, decode_bytes
-from ._sources import Limits, Member
-from ._vcard import Block
+from .._model import Decoding, Finding
+from .decode import _ESCAPED, decode_bytes
+from .sources import Limits, Member
+from .vcard import Block
 
 __all__ = ["SAMPLE", "read_head", "stream_blocks"]
 

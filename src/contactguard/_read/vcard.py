@@ -6,6 +6,10 @@ logical lines (folding, quoted-printable soft breaks, vCard 2.1 base64 blocks), 
 :class:`~contactguard.Finding` with its line, and the loop goes on with the next line:
 a damaged line costs only itself, a card with no END keeps every property read before the
 damage.  The result is a list of :class:`RawCard` in file order.
+
+It is one module past the usual size because it is one cohesive state machine: the
+line loop and its states (open card, pending fold, soft break, base64 block) read best
+together.
 """
 
 from __future__ import annotations
@@ -17,17 +21,18 @@ from dataclasses import replace
 from functools import partial
 from typing import Final, NamedTuple
 
-from .._findings import Finding
-from ._decode import Decoding, decode_value_bytes, has_escaped_bytes, replace_escaped
-from ._property import (
+from .._model import (
     BINARY_PROPERTIES,
     LIST_PROPERTIES,
     STRUCTURED_PROPERTIES,
     UNESCAPED_PROPERTIES,
+    Decoding,
+    Finding,
     Property,
     escape_component,
     split_escaped,
 )
+from .decode import decode_value_bytes, has_escaped_bytes, replace_escaped
 
 __all__ = ["Block", "CardLimits", "RawCard", "iter_vcards", "read_vcards"]
 

@@ -1,4 +1,4 @@
-"""The report stage: build a neutral report document from a result, then render it.
+"""Stage 9, reports: build a neutral report document from a result, then render it.
 
 ``*_report`` functions turn a result (findings, a Diff, verification reports, a
 manifest, duplicate groups) into a JSON-able document with personal data masked;
@@ -11,19 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from ._gate import (
-    FAIL_LEVELS,
-    assess,
-    format_duration,
-    newest_mtime,
-    parse_duration,
-    stale_reason,
-)
-from ._html import render_html
-from ._json import render_json
-from ._junit import render_junit
-from ._markdown import render_markdown
-from ._model import (
+from .gate import FAIL_LEVELS, assess, format_duration, newest_mtime, parse_duration, stale_reason
+from .html import render_html
+from .json import render_json
+from .junit import render_junit
+from .markdown import render_markdown
+from .model import (
     SCHEMA_VERSION,
     Report,
     check_report,
@@ -34,7 +27,7 @@ from ._model import (
     streamed_manifest_report,
     verify_report,
 )
-from ._text import render_text
+from .text import render_text
 
 __all__ = [
     "FAIL_LEVELS",
@@ -76,7 +69,7 @@ def render(doc: Report, format: str = "text") -> str:
     try:
         renderer = FORMATS[format]
     except KeyError:
-        from .._errors import UsageError  # noqa: PLC0415
+        from .._core import UsageError  # noqa: PLC0415
 
         raise UsageError(f"unknown report format {format!r}; use one of "
                          f"{', '.join(FORMATS)}") from None

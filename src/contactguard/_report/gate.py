@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from .._errors import SourceError, UsageError
-from .._findings import Severity
-from ._model import Report
+from .._core import SourceError, UsageError
+from .._model import Severity
+from .model import Report
 
 __all__ = [
     "FAIL_LEVELS",

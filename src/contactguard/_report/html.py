@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable
 from typing import Final
 
-from ._describe import (
+from .describe import (
     clean,
     contact_text,
     group_reasons,
@@ -21,8 +21,8 @@ from ._describe import (
     row_details,
     where_text,
 )
-from ._model import Report
-from ._text import verdict
+from .model import Report
+from .text import verdict
 
 __all__ = ["render_html"]
 

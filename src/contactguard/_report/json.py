@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ._model import Report
+from .model import Report
 
 __all__ = ["render_json"]
 

@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from ._describe import clean, contact_text, finding_text, heading, row_details, where_text
-from ._gate import severity_fails, status_fails
-from ._model import Report
+from .describe import clean, contact_text, finding_text, heading, row_details, where_text
+from .gate import severity_fails, status_fails
+from .model import Report
 
 __all__ = ["render_junit"]
 

@@ -12,7 +12,7 @@ import html
 import re
 from typing import Final
 
-from ._describe import (
+from .describe import (
     clean,
     contact_text,
     finding_text,
@@ -22,8 +22,8 @@ from ._describe import (
     row_details,
     where_text,
 )
-from ._model import Report
-from ._text import verdict
+from .model import Report
+from .text import verdict
 
 __all__ = ["render_markdown"]
 

@@ -18,21 +18,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from .._copies import CopyComparison
-from .._diff import Diff, FieldChange
-from .._findings import Finding, Severity
-from .._manifest import Manifest
-from .._mask import BINARY_PROPERTIES as MASK_BINARY_PROPERTIES
-from .._mask import (
-    PROPERTY_MASKS,
-    mask_label,
-    mask_message,
-    mask_name,
-    mask_value,
+from .._compare import (
+    CopyComparison,
+    Diff,
+    FieldChange,
+    ManifestReport,
+    RestoreReport,
+    StreamReport,
+    Verdict,
+    contact_label,
 )
-from .._model import Contact, Snapshot
-from .._verify import ManifestReport, RestoreReport, Verdict, contact_label
-from .._verify_stream import StreamReport
+from .._core import BINARY_PROPERTIES as MASK_BINARY_PROPERTIES
+from .._core import PROPERTY_MASKS, mask_label, mask_message, mask_name, mask_value
+from .._manifest import Manifest
+from .._model import Contact, Finding, Severity, Snapshot
 from .._version import __version__
 
 if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)

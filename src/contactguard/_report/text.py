@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._describe import (
+from .describe import (
     clean,
     contact_text,
     finding_text,
@@ -19,7 +19,7 @@ from ._describe import (
     row_details,
     where_text,
 )
-from ._model import Report
+from .model import Report
 
 __all__ = ["render_text", "verdict"]
 

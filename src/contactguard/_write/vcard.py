@@ -1,4 +1,4 @@
-"""Writing contacts back out as vCard 3.0 or 4.0, through vobject, and atomic file writes.
+"""Writing contacts back out as vCard 3.0 or 4.0, through vobject.
 
 Values are held in canonical 3.0/4.0 escaping already, so each property is handed to
 vobject as an *encoded* content line: vobject does the quoting of parameters, folding and
@@ -8,21 +8,17 @@ card framing, and nothing is escaped twice.  Binary values are kept as base64 wi
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import BinaryIO, Final
+from collections.abc import Iterable
+from typing import Final
 
 import vobject
 from vobject.base import ContentLine
 
-from ._errors import UsageError, expect
-from ._model import Contact
-from ._read import Property
+from .._core import UsageError, atomic_write, expect
+from .._model import Contact, Property
 
-__all__ = ["atomic_open", "atomic_write", "dump", "dumps"]
+__all__ = ["dump", "dumps"]
 
 VERSIONS: Final = frozenset({"3.0", "4.0"})
 _MEDIA: Final = {"JPEG": "image/jpeg", "JPG": "image/jpeg", "PNG": "image/png",
@@ -84,46 +80,6 @@ def dumps(contacts: Iterable[Contact], *, version: str = "3.0") -> str:
             line.encoded = True
         out.append(card.serialize(validate=False))
     return "".join(out)
-
-
-def _new_file_mode(target: Path) -> int:
-    """The mode a plainly created file would get: the existing file's, else 0o666 - umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-@contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """A binary file that replaces ``path`` only when the ``with`` block succeeds.
-
-    It is a temporary file in the same folder, fsynced and renamed over ``path``: a reader
-    never sees a half-written file, and a failure leaves the old file in place.  The new
-    file gets the mode of the file it replaces (else the usual one under the umask).
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent or Path())
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _new_file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_open`)."""
-    with atomic_open(path) as fh:
-        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def dump(contacts: Iterable[Contact], path: str | os.PathLike[str], *,

@@ -1,0 +1,121 @@
+"""What duplicate detection compares: names, phones, e-mails, birthday, addresses."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Final
+
+from .._identity import Fingerprint, fingerprint_of_fields
+from .._normalize import name_keys, normalize_name, normalize_text, romanize
+
+_JOINERS: Final = str.maketrans("", "", "'-\u2010\u2011 ")
+
+
+def _loose(text: str) -> str:
+    """Romanized, accents off, spaces and joiners removed: "Xiao-Ming" = "xiaoming"."""
+    text = romanize(text) if text else ""
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return text.translate(_JOINERS)
+
+
+def _is_han(text: str) -> bool:
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+                              or ch >= "\U00020000" for ch in text)
+
+
+def _split_formatted(formatted: str) -> tuple[str, str]:
+    """(family, given), normalized, of a formatted name on a card without N.
+
+    "Family, Given" is read as written; a Han name as one family character and the rest;
+    other names as given names followed by the family name.
+    """
+    if "," in formatted:
+        family, _, given = formatted.partition(",")
+        return normalize_name(family), normalize_name(given)
+    name = normalize_name(formatted)
+    if not name:
+        return "", ""
+    if _is_han(name):
+        return (name[:1], name[1:]) if len(name) > 1 else ("", name)
+    tokens = name.split()
+    if len(tokens) == 1:
+        return "", tokens[0]
+    return tokens[-1], " ".join(tokens[:-1])
+
+
+@dataclass(frozen=True, slots=True)
+class _Address:
+    number: str
+    street: str
+    extended: str
+    locality: str
+    region: str
+    postcode: str
+
+
+def _address(value: str) -> _Address:
+    comps: list[str] = [normalize_text(c) for c in value.split("\x1f")]
+    comps += [""] * (7 - len(comps))
+    street = comps[2]
+    number, _, rest = street.partition(" ")
+    if not number.isdigit():
+        number, rest = "", street
+    return _Address(number, rest, comps[1], comps[3], comps[4], comps[5].replace(" ", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """What duplicate finding needs of one unit, derived from canonical fields only."""
+
+    fingerprint: Fingerprint
+    fields: tuple[tuple[str, str], ...]
+    phones: frozenset[str]
+    emails: frozenset[str]
+    family: str
+    given: str
+    family_loose: str
+    given_loose: str
+    keys: frozenset[str]
+    bday: str
+    addresses: tuple[_Address, ...]
+    org: str
+    ordered: bool = True
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.family or self.given)
+
+
+def _person(fields: tuple[tuple[str, str], ...]) -> _Person:
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for prop, value in fields:
+        by_name[prop].append(value)
+    family = given = ""
+    if by_name.get("N"):
+        parts = [*by_name["N"][0].split("\x1f"), "", ""]
+        family, given = normalize_name(parts[0]), normalize_name(parts[1])
+    formatted = (by_name.get("FN") or [""])[0]
+    ordered = bool(family or given)
+    if not ordered:
+        family, given = _split_formatted(formatted)
+    keys = {k for k in name_keys(family=family, given=given, formatted=formatted)
+            if not k.startswith("i:")}
+    return _Person(
+        fingerprint=fingerprint_of_fields(fields),
+        fields=fields,
+        phones=frozenset(by_name.get("TEL", ())),
+        emails=frozenset(by_name.get("EMAIL", ())),
+        family=family,
+        given=given,
+        family_loose=_loose(family),
+        given_loose=_loose(given),
+        keys=frozenset(keys),
+        bday=(by_name.get("BDAY") or [""])[0],
+        addresses=tuple(_address(v) for v in by_name.get("ADR", ())[:3]),
+        org=normalize_text((by_name.get("ORG") or [""])[0]),
+        ordered=ordered,
+    )

@@ -1,0 +1,45 @@
+"""Stage 6, identity: when two contacts hold the same user data, and which is which.
+
+Owns the canonical form and :func:`~contactguard.fingerprint` (invariant to formatting,
+sensitive to user edits), the Merkle snapshot digest, and :func:`~contactguard.match`, the
+staged one-to-one pairing of two snapshots' contacts with the reasons for each pair.
+Promises later stages stable fingerprints (versioned by ``CANONICAL_VERSION``) and explained
+matches.
+"""
+
+from __future__ import annotations
+
+from .fingerprint import (
+    CANONICAL_VERSION,
+    FIELD_GROUPS,
+    VOLATILE_PROPERTIES,
+    Fingerprint,
+    canonical_fields,
+    canonical_form,
+    canonical_value,
+    fingerprint,
+    fingerprint_of_fields,
+    is_volatile,
+    merkle_root,
+    snapshot_digest,
+)
+from .match import MIN_EVIDENCE, Match, Side, match
+
+__all__ = [
+    "CANONICAL_VERSION",
+    "FIELD_GROUPS",
+    "MIN_EVIDENCE",
+    "VOLATILE_PROPERTIES",
+    "Fingerprint",
+    "Match",
+    "Side",
+    "canonical_fields",
+    "canonical_form",
+    "canonical_value",
+    "fingerprint",
+    "fingerprint_of_fields",
+    "is_volatile",
+    "match",
+    "merkle_root",
+    "snapshot_digest",
+]

@@ -1,0 +1,212 @@
+"""Loading: ``loads`` is the pure core (data in memory to a snapshot); ``load`` and
+``iter_contacts`` only resolve a path, folder, archive or file object into members and hand
+each member to the same code."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import BinaryIO, Final
+
+from .._core import ParseError, UsageError, gc_paused
+from .._model import Contact, Decoding, FileInfo, Finding, Findings, Severity, Snapshot, SourceInfo
+from .csv import looks_like_contacts_csv, read_csv
+from .decode import decode_bytes
+from .sources import Limits, Member, iter_members
+from .stream import read_head, stream_blocks
+from .vcard import CardLimits, RawCard, iter_vcards
+
+__all__ = ["ContactStream", "iter_contacts", "load", "loads"]
+
+FORMATS: Final = frozenset({"vcard", "csv"})
+
+_UNFOLD: Final = re.compile(r"(?:\r\n|\r|\n)[ \t]")
+
+
+def _sniff(text: str, name: str) -> str:
+    head = text[:65536]
+    if "begin:vcard" in _UNFOLD.sub("", head).lower():  # even a folded BEGIN line
+        return "vcard"
+    if looks_like_contacts_csv(head) or name.lower().endswith(".csv"):
+        return "csv"
+    return "vcard"
+
+
+def _charset_finding(decoding: Decoding, name: str) -> Finding | None:
+    if decoding.method not in {"detected", "fallback"}:
+        return None
+    return Finding.of(
+        "charset-guessed", f"no charset declared and not UTF-8; read as {decoding.encoding}"
+        + (" with undecodable bytes kept aside" if decoding.escaped_bytes else ""),
+        source=name)
+
+
+def _member_cards(member: Member, fmt: str | None, encoding: str | None, limits: Limits,
+                  findings: list[Finding]) -> tuple[str, Decoding, Iterator[RawCard]]:
+    """Format, decoding and a lazy stream of raw cards for one member."""
+    head, rest, complete = read_head(member)
+    decoding, blocks = stream_blocks(member, encoding=encoding, limits=limits,
+                                     findings=findings, head=head, rest=rest,
+                                     complete=complete)
+    sample = head[:65536].decode(decoding.encoding, errors="replace")
+    kind = fmt or _sniff(sample.lstrip("\ufeff"), member.name)
+    if (f := _charset_finding(decoding, member.name)) is not None:
+        findings.append(f)
+    if kind == "csv":
+        data = head if complete else b"".join([head, *rest])
+        text, _ = decode_bytes(data, encoding)
+        cards, more = read_csv(text, source=member.name)
+        findings.extend(more)
+        return kind, decoding, iter(cards)
+    card_limits = CardLimits(limits.max_properties, limits.max_card_chars, limits.max_nesting)
+    return kind, decoding, iter_vcards(blocks, source=member.name, findings=findings,
+                                       limits=card_limits)
+
+
+class ContactStream(Iterator["Contact"]):
+    """Contacts as they are read, in bounded memory (see :func:`iter_contacts`).
+
+    ``findings`` grows as reading goes on; ``source`` is complete once the stream is
+    exhausted.  Contact and finding indexes run over the whole stream.
+    """
+
+    def __init__(self, name: str, members: Sequence[Member], *, fmt: str | None,
+                 encoding: str | None, limits: Limits, findings: list[Finding]) -> None:
+        if fmt is not None and fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of {sorted(FORMATS)} or None")
+        self.name = name
+        self.findings = findings
+        self.files: list[FileInfo] = []
+        self.count = 0
+        self._cap = limits.max_findings_per_kind
+        self._per_kind: Counter[str] = Counter(f.kind for f in findings)
+        self._it = self._generate(members, fmt, encoding, limits)
+
+    @property
+    def source(self) -> SourceInfo:
+        return SourceInfo(self.name, tuple(self.files))
+
+    def __iter__(self) -> ContactStream:
+        return self
+
+    def __next__(self) -> Contact:
+        return next(self._it)
+
+    def _generate(self, members: Sequence[Member], fmt: str | None, encoding: str | None,
+                  limits: Limits) -> Iterator[Contact]:
+        findings = self.findings
+        for member in members:
+            offset = self.count
+            local: list[Finding] = []
+            kind, decoding, cards = _member_cards(member, fmt, encoding, limits, local)
+            n = 0
+            for card in cards:
+                self._drain(local, offset)
+                if card.version is None and kind == "vcard":
+                    self._add(Finding.of("missing-version", "card has no VERSION; read as "
+                                         "vCard 3.0", line=card.line, source=member.name,
+                                         contact=self.count))
+                self.count += 1
+                n += 1
+                yield Contact(card.properties, card.version, card.line, member.name,
+                              card.property_lines, card.complete)
+            self._drain(local, offset)
+            if not n:
+                self._add(Finding.of("empty-source", "no contacts found", source=member.name))
+            self.files.append(FileInfo(member.name, kind, decoding, n))
+        for kind_, seen in sorted(self._per_kind.items()):
+            if seen > self._cap:
+                findings.append(Finding.of(
+                    "findings-truncated", f"{seen - self._cap:,} more {kind_!r} findings "
+                    f"were counted but not kept (limit {self._cap:,} per kind)",
+                    source=self.name))
+
+    def _add(self, finding: Finding) -> None:
+        self._per_kind[finding.kind] += 1
+        if self._per_kind[finding.kind] <= self._cap:
+            self.findings.append(finding)
+
+    def _drain(self, local: list[Finding], offset: int) -> None:
+        for f in local:
+            self._add(f if f.contact is None or not offset else
+                      replace(f, contact=f.contact + offset))
+        local.clear()
+
+
+ContactStream.__module__ = "contactguard"
+
+
+def _build(stream: ContactStream, *, default_region: str | None, strict: bool) -> Snapshot:
+    with gc_paused():
+        contacts = tuple(stream)
+    findings = stream.findings
+    if strict:
+        bad = next((f for f in findings if f.severity.rank >= Severity.WARNING.rank), None)
+        if bad is not None:
+            raise ParseError(bad.message, source=bad.source, line=bad.line,
+                             column=bad.column, kind=bad.kind)
+    return Snapshot(contacts, Findings(findings), stream.source,
+                    default_region.upper() if default_region else None)
+
+
+def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
+                  format: str | None = None,
+                  encoding: str | None = None,
+                  limits: Limits | None = None) -> ContactStream:
+    """Stream the contacts of a path (file, folder, zip) or binary file object.
+
+    Memory stays bounded by the largest card and :data:`SAMPLE`-sized blocks, not by the
+    file: use it to check files too large to load.  Findings accumulate on the stream.
+    """
+    findings: list[Finding] = []
+    lim = limits or Limits()
+    name, members = iter_members(source, lim, findings)
+    return ContactStream(name, members, fmt=format, encoding=encoding, limits=lim,
+                         findings=findings)
+
+
+def loads(data: str | bytes, *, format: str | None = None,
+          encoding: str | None = None, default_region: str | None = None,
+          strict: bool = False, limits: Limits | None = None,
+          source: str = "<data>") -> Snapshot:
+    """Read contacts from ``data`` already in memory.
+
+    ``str`` is read as it is; ``bytes`` are decoded (BOM, UTF-16, UTF-8, else a detected
+    legacy charset) unless ``encoding`` is given, and a zip archive is opened.  Damage
+    becomes findings; with ``strict=True`` the first warning or error raises
+    :class:`ParseError` instead.
+
+    >>> snap = loads("BEGIN:VCARD\\nVERSION:3.0\\nFN:Ada\\nTEL:+44 20 7946 0000\\nEND:VCARD\\n")
+    >>> len(snap), snap[0].formatted_name, snap[0].phones
+    (1, 'Ada', ('+44 20 7946 0000',))
+    """
+    findings: list[Finding] = []
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+        encoding = encoding or "utf-8"
+    elif not isinstance(data, (bytes, bytearray, memoryview)):
+        raise UsageError(f"loads() takes str or bytes, not {type(data).__name__}")
+    members = [Member(source, bytes(data))]
+    if bytes(data[:4]) == b"PK\x03\x04":
+        import io  # noqa: PLC0415
+
+        _, members = iter_members(io.BytesIO(bytes(data)), limits or Limits(), findings,
+                                  name=source)
+    stream = ContactStream(source, members, fmt=format, encoding=encoding,
+                           limits=limits or Limits(), findings=findings)
+    return _build(stream, default_region=default_region, strict=strict)
+
+
+def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None,
+         encoding: str | None = None, default_region: str | None = None,
+         strict: bool = False, limits: Limits | None = None) -> Snapshot:
+    """Read contacts from a path (file, folder, zip) or a binary file object.
+
+    Raises :class:`SourceError` only when the source itself cannot be read at all.
+    """
+    stream = iter_contacts(source, format=format, encoding=encoding, limits=limits)
+    return _build(stream, default_region=default_region, strict=strict)
+
