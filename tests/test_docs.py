@@ -125,3 +125,16 @@ def test_tutorial_notebook_runs() -> None:
          "--override-ini=testpaths="],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_architecture_and_contributing_are_linked_and_current() -> None:
+    """CONTRIBUTING.md points at the guide; the architecture page names every stage package."""
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "docs/architecture.md" in contributing and "docs/contributing.md" in contributing
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "architecture.md" in nav and "contributing.md" in nav
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    src = ROOT / "src" / "contactguard"
+    stages = sorted(p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    missing = [name for name in stages if f"`{name}`" not in page]
+    assert missing == [], f"docs/architecture.md does not describe {missing}"
