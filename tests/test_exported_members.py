@@ -18,6 +18,7 @@ EXPECTED = {
     "DuplicateGroup", "MergePlan", "PairExplanation", "compare_copies", "find_duplicates",
     "iter_contacts", "plan_merge", "write_merged", "DisplayOptions", "Findings",
     "display_options", "StreamReport", "verify_file", "write_manifest",
+    "Auth", "CredentialsError", "IncompleteSourceError", "Secret",
 }
 
 

@@ -21,6 +21,8 @@ from ._compare import (
 )
 from ._core import (
     ContactGuardError,
+    CredentialsError,
+    IncompleteSourceError,
     ManifestError,
     ManifestSignatureError,
     ParseError,
@@ -78,7 +80,7 @@ from ._normalize import (
     romanize,
 )
 from ._notebook import DisplayOptions, display_options
-from ._read import ContactStream, Limits, iter_contacts, load, loads
+from ._read import Auth, ContactStream, Limits, Secret, iter_contacts, load, loads
 from ._version import __version__
 from ._write import dump, dumps
 
@@ -87,12 +89,14 @@ __all__ = [
     "E164",
     "KINDS",
     "VOLATILE_PROPERTIES",
+    "Auth",
     "Conflict",
     "Contact",
     "ContactChange",
     "ContactGuardError",
     "ContactStream",
     "CopyComparison",
+    "CredentialsError",
     "Decisions",
     "Decoding",
     "Diff",
@@ -103,6 +107,7 @@ __all__ = [
     "Finding",
     "Findings",
     "Fingerprint",
+    "IncompleteSourceError",
     "IsoDate",
     "Limits",
     "Manifest",
@@ -120,6 +125,7 @@ __all__ = [
     "PhoneNumber",
     "Property",
     "RestoreReport",
+    "Secret",
     "Severity",
     "Snapshot",
     "SourceError",

@@ -30,7 +30,7 @@ from .._compare import (
     verify_file,
     verify_restore,
 )
-from .._core import ContactGuardError, UsageError, atomic_write
+from .._core import ContactGuardError, CredentialsError, UsageError, atomic_write
 from .._detect import check
 from .._manifest import Manifest, write_manifest
 from .._model import Snapshot
@@ -53,12 +53,15 @@ from .._report import (
     verify_report,
 )
 from .._version import __version__
+from .access import add_remote_options, remote_kwargs
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_KEY", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 
 EXIT_OK: Final = 0
 EXIT_PROBLEMS: Final = 1
 EXIT_USAGE: Final = 2
+#: A server refused the credentials, or a passphrase does not open an encrypted archive.
+EXIT_KEY: Final = 3
 
 _EPILOG: Final = """\
 exit status:
@@ -66,6 +69,8 @@ exit status:
   1  problems: contacts missing or changed, findings at the fail level, a --max-*
      threshold exceeded, or the newest backup older than --max-age
   2  bad usage or unreadable input (a message on stderr says which)
+  3  wrong credentials or passphrase: a server refused them (401/403), or an
+     encrypted archive does not open with the passphrase given
 
 Phone numbers, emails and names are masked in every output format unless
 --show-personal-data is given.  See docs/cli.md for the full reference.
@@ -118,6 +123,7 @@ def _common() -> _Parser:
                    help="record the time in the report (reports are otherwise reproducible)")
     g.add_argument("--quiet", "-q", action="store_true",
                    help="no progress; text output is the summary line alone")
+    add_remote_options(p)
     return p
 
 
@@ -220,7 +226,8 @@ class _Run:
         self.progress.step(f"reading {path}")
         self.inputs.append(path)
         self.backups.append(path)
-        return load(path, encoding=self.args.encoding, default_region=self.args.region)
+        return load(path, encoding=self.args.encoding, default_region=self.args.region,
+                    **remote_kwargs(self.args))
 
     def key(self) -> str | bytes | None:
         args = self.args
@@ -460,6 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return _run(args, sys.stdout, sys.stderr)
+    except CredentialsError as exc:
+        sys.stderr.write(f"contactguard: error: {' '.join(str(exc).split())}\n")
+        return EXIT_KEY
     except (ContactGuardError, OSError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         sys.stderr.write(f"contactguard: error: {message}\n")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from .errors import (
     ContactGuardError,
+    CredentialsError,
+    IncompleteSourceError,
     ManifestError,
     ManifestSignatureError,
     ParseError,
@@ -35,6 +37,8 @@ __all__ = [
     "BINARY_PROPERTIES",
     "PROPERTY_MASKS",
     "ContactGuardError",
+    "CredentialsError",
+    "IncompleteSourceError",
     "ManifestError",
     "ManifestSignatureError",
     "ParseError",

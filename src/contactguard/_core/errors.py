@@ -7,6 +7,9 @@ reported as a :class:`~contactguard.Finding` instead.  Hierarchy::
     ├── ParseError(…, ValueError)           strict=True met damaged input (file, line, column)
     ├── UsageError(…, ValueError)           bad arguments: unknown format, bad region, bad key
     ├── SourceError(…, OSError)             a path that cannot be opened or read
+    │   ├── CredentialsError                a server refused the credentials, or a
+    │   │                                   passphrase does not open an archive
+    │   └── IncompleteSourceError           a remote copy could be read only in part
     └── ManifestError(…, ValueError)        a manifest that is malformed, of an unknown schema,
         └── ManifestSignatureError          or whose HMAC does not match the key
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 __all__ = [
     "ContactGuardError",
+    "CredentialsError",
+    "IncompleteSourceError",
     "ManifestError",
     "ManifestSignatureError",
     "ParseError",
@@ -34,6 +39,21 @@ class UsageError(ContactGuardError, ValueError):
 
 class SourceError(ContactGuardError, OSError):
     """A source (path, folder, archive, file object) cannot be opened or read at all."""
+
+
+class CredentialsError(SourceError):
+    """A server answered 401/403, or a passphrase or identity does not open an archive.
+
+    The message names the place and never the secret.
+    """
+
+
+class IncompleteSourceError(SourceError):
+    """A remote copy could be read only in part (the listing or a download broke off).
+
+    Raised rather than reporting what was read: a copy read in part must not make any
+    contact look missing.
+    """
 
 
 class ManifestError(ContactGuardError, ValueError):
@@ -81,5 +101,5 @@ def expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
 
 
 for _cls in (ContactGuardError, UsageError, SourceError, ManifestError, ManifestSignatureError,
-             ParseError):
+             ParseError, CredentialsError, IncompleteSourceError):
     _cls.__module__ = "contactguard"

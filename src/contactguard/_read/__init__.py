@@ -11,6 +11,8 @@ input bounded.  It promises later stages a :class:`~contactguard.Snapshot` (or a
 from __future__ import annotations
 
 from .load import ContactStream, iter_contacts, load, loads
+from .secrets import Auth, Secret, read_secret
 from .sources import Limits
 
-__all__ = ["ContactStream", "Limits", "iter_contacts", "load", "loads"]
+__all__ = ["Auth", "ContactStream", "Limits", "Secret", "iter_contacts", "load", "loads",
+           "read_secret"]

@@ -7,14 +7,15 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from .._core import ParseError, UsageError, gc_paused
 from .._model import Contact, Decoding, FileInfo, Finding, Findings, Severity, Snapshot, SourceInfo
 from .csv import looks_like_contacts_csv, read_csv
 from .decode import decode_bytes
+from .secrets import AuthLike, Secret, make_access
 from .sources import Limits, Member, iter_members
 from .stream import read_head, stream_blocks
 from .vcard import CardLimits, RawCard, iter_vcards
@@ -155,15 +156,25 @@ def _build(stream: ContactStream, *, default_region: str | None, strict: bool) -
 def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
                   format: str | None = None,
                   encoding: str | None = None,
-                  limits: Limits | None = None) -> ContactStream:
+                  limits: Limits | None = None,
+                  auth: AuthLike = None,
+                  storage_options: Mapping[str, Any] | None = None,
+                  passphrase: str | bytes | Secret | None = None) -> ContactStream:
     """Stream the contacts of a path (file, folder, zip) or binary file object.
 
     Memory stays bounded by the largest card and :data:`SAMPLE`-sized blocks, not by the
     file: use it to check files too large to load.  Findings accumulate on the stream.
+
+    ``source`` may also be a URL: ``carddav[s]://host/path/`` reads an address book
+    (``auth=("user", password)``, or a bearer token string; else ``~/.netrc`` or the
+    keyring), and any fsspec URL (``webdav://``, ``sftp://``, ``s3://``) a remote file or
+    folder, with ``storage_options`` handed to its backend as pandas does.  ``passphrase``
+    opens an encrypted zip, 7z or age archive (an ``AGE-SECRET-KEY-…`` is an identity).
     """
     findings: list[Finding] = []
     lim = limits or Limits()
-    name, members = iter_members(source, lim, findings)
+    access = make_access(auth, storage_options, passphrase)
+    name, members = iter_members(source, lim, findings, access=access)
     return ContactStream(name, members, fmt=format, encoding=encoding, limits=lim,
                          findings=findings)
 
@@ -202,11 +213,16 @@ def loads(data: str | bytes, *, format: str | None = None,
 
 def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None,
          encoding: str | None = None, default_region: str | None = None,
-         strict: bool = False, limits: Limits | None = None) -> Snapshot:
-    """Read contacts from a path (file, folder, zip) or a binary file object.
+         strict: bool = False, limits: Limits | None = None,
+         auth: AuthLike = None, storage_options: Mapping[str, Any] | None = None,
+         passphrase: str | bytes | Secret | None = None) -> Snapshot:
+    """Read contacts from a path (file, folder, zip), a URL or a binary file object.
 
     Raises :class:`SourceError` only when the source itself cannot be read at all.
+    ``auth``, ``storage_options`` and ``passphrase`` are as for :func:`iter_contacts`.
     """
-    stream = iter_contacts(source, format=format, encoding=encoding, limits=limits)
+    stream = iter_contacts(source, format=format, encoding=encoding, limits=limits,
+                           auth=auth, storage_options=storage_options,
+                           passphrase=passphrase)
     return _build(stream, default_region=default_region, strict=strict)
 

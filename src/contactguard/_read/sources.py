@@ -12,13 +12,14 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Final
 
 from .._core import SourceError, UsageError
 from .._model import Finding
+from .secrets import Access
 
 __all__ = ["CONTACT_SUFFIXES", "Limits", "Member", "iter_members"]
 
@@ -84,6 +85,18 @@ def _is_zip(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
+def _is_sealed(head: bytes) -> bool:
+    """A 7z or age file (see :mod:`.encrypted`)."""
+    return head[:4] in {b"7z\xbc\xaf", b"age-"}
+
+
+def _zip_is_encrypted(data: bytes) -> bool:
+    try:
+        return any(i.flag_bits & 0x1 for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def _file_member(path: Path, label: str, limits: Limits) -> tuple[Member, bytes]:
     """A streamed member for ``path`` and its first bytes (to recognise a zip)."""
     size = path.stat().st_size
@@ -116,19 +129,43 @@ class _TooLargeError(Exception):
         self.size = size
 
 
-def _zip_members(name: str, data: bytes, limits: Limits,
-                 findings: list[Finding]) -> Iterator[Member]:
+def _hidden(path: str) -> bool:
+    """A dot-file or a file under a dot-folder (``.git/…``), or macOS archive clutter."""
+    parts = path.replace("\\", "/").split("/")
+    return any(p.startswith(".") and p not in {".", ".."} for p in parts) or (
+        parts[0] == "__MACOSX")
+
+
+def _skipped(findings: list[Finding], where: str, names: list[str], why: str) -> None:
+    """One ``skipped-file`` finding for all the files of a folder or archive not read."""
+    if names:
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        findings.append(Finding.of("skipped-file", f"{len(names):,} {why} not read: {shown}",
+                                   source=where))
+
+
+def _zip_members(name: str, data: bytes, limits: Limits, findings: list[Finding],
+                 include_hidden: bool = False, *,
+                 open_zip: Callable[[io.BytesIO], zipfile.ZipFile] = zipfile.ZipFile
+                 ) -> Iterator[Member]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = open_zip(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         findings.append(Finding.of("unreadable-entry", f"archive cannot be opened: {exc}",
                                    source=name))
         return
     total = 0
-    kept = [i for i in infos if not i.is_dir()
-            and Path(i.filename).suffix.lower() in CONTACT_SUFFIXES
-            and not Path(i.filename).name.startswith("._")]  # macOS resource forks
+    files = [i for i in infos if not i.is_dir()
+             and not Path(i.filename).name.startswith("._")]  # macOS resource forks
+    if not include_hidden:
+        _skipped(findings, name, [i.filename for i in files if _hidden(i.filename)],
+                 "hidden entries (include_hidden=True reads them)")
+        files = [i for i in files if not _hidden(i.filename)]
+    kept = [i for i in files if Path(i.filename).suffix.lower() in CONTACT_SUFFIXES]
+    _skipped(findings, name, [i.filename for i in files
+                              if Path(i.filename).suffix.lower() not in CONTACT_SUFFIXES],
+             "entries that are not contact files (.vcf, .vcard, .vct, .csv)")
     if len(kept) > limits.max_members:
         findings.append(Finding.of("limit-exceeded", f"archive holds {len(kept)} contact "
                                    f"files; read the first {limits.max_members}", source=name))
@@ -157,16 +194,27 @@ def _zip_members(name: str, data: bytes, limits: Limits,
         yield Member(label, body)
 
 
-def _folder_members(root: Path, limits: Limits,
-                    findings: list[Finding]) -> Iterator[Member]:
+def _folder_members(root: Path, limits: Limits, findings: list[Finding],
+                    include_hidden: bool = False) -> Iterator[Member]:
     real_root = root.resolve()
     count = 0
     seen: set[Path] = set()  # a file linked under two names is one file: read it once
+    hidden: list[str] = []
+    other: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        if not include_hidden:  # .git, .venv, .cache: never a user's backup
+            hidden += [str(Path(dirpath, d)) for d in dirnames if d.startswith(".")]
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         dirnames.sort()
         for fname in sorted(filenames):
             path = Path(dirpath, fname)
-            if path.suffix.lower() not in CONTACT_SUFFIXES | {".zip"} or fname.startswith("._"):
+            if fname.startswith("._"):  # macOS resource forks: never contacts
+                continue
+            if fname.startswith(".") and not include_hidden:
+                hidden.append(str(path))
+                continue
+            if path.suffix.lower() not in CONTACT_SUFFIXES | {".zip"}:
+                other.append(str(path))
                 continue
             label = str(path)
             try:
@@ -196,27 +244,38 @@ def _folder_members(root: Path, limits: Limits,
                                            f"{exc.strerror or exc}", source=label))
                 continue
             if data:
-                yield from _zip_members(label, data, limits, findings)
+                yield from _zip_members(label, data, limits, findings, include_hidden)
             else:
                 yield member
+    _skipped(findings, str(root), hidden, "hidden files and folders (include_hidden=True "
+             "reads them)")
+    _skipped(findings, str(root), other, "files that are not contact files (.vcf, .vcard, "
+             ".vct, .csv, .zip)")
 
 
 def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
-                 findings: list[Finding], *, name: str | None = None
-                 ) -> tuple[str, list[Member]]:
+                 findings: list[Finding], *, name: str | None = None,
+                 access: Access | None = None) -> tuple[str, list[Member]]:
     """Resolve ``source`` into named byte members (a file object is called ``name``).
 
     Raises :class:`SourceError` when the source itself cannot be opened (a missing path, a
-    text-mode file object); damage inside it is appended to ``findings``.
+    text-mode file object); damage inside it is appended to ``findings``.  A URL
+    (``carddav://``, ``webdav://``, ``sftp://``, …) is read by :mod:`.remote` with the
+    credentials and options in ``access``.
     """
+    if isinstance(source, str) and "://" in source:
+        from .remote import is_url, remote_members  # noqa: PLC0415 - remote needs Member
+
+        if is_url(source):
+            return remote_members(source, access or Access(), limits, findings)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         label = str(path)
         try:
             if path.is_dir():
-                return label, list(_folder_members(path, limits, findings))
+                return label, list(_folder_members(path, limits, findings, include_hidden))
             member, head = _file_member(path, label, limits)
-            if not _is_zip(head):
+            if not _is_zip(head) and not _is_sealed(head):
                 return label, [member]
             data = _read_zip(path, limits)
         except _TooLargeError as exc:
@@ -243,6 +302,10 @@ def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
     else:
         raise UsageError(f"cannot read a {type(source).__name__}: give a path or a binary "
                           "file object (use loads() for str or bytes)")
+    if _is_sealed(data[:4]) or (_is_zip(data) and _zip_is_encrypted(data)):
+        from .encrypted import unseal  # noqa: PLC0415 - encrypted reuses _zip_members
+
+        return label, unseal(label, data, limits, findings, access or Access())
     if _is_zip(data):
-        return label, list(_zip_members(label, data, limits, findings))
+        return label, list(_zip_members(label, data, limits, findings, include_hidden))
     return label, [Member(label, data)]

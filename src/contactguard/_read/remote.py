@@ -1,0 +1,203 @@
+"""Remote copies: CardDAV accounts and files or folders behind fsspec URLs.
+
+``carddav://`` and ``carddavs://`` go to :mod:`.carddav`; every other URL
+(``webdav://``, ``sftp://``, ``s3://``, ``oss://``, …) is opened with
+`fsspec <https://filesystem-spec.readthedocs.io/>`_, whose backends are optional extras
+(``contactguard[webdav]``, ``[sftp]``, ``[s3]``).  ``storage_options`` follow pandas'
+convention: a dict handed to the backend as it is.  A plain file is streamed from the
+server in blocks (a 1M-card file is never held whole); zips and encrypted archives are read
+into memory under the same :class:`Limits` as local ones.  Reports name a remote member by
+its URL with any user information removed.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any, Final
+
+from .._core import CredentialsError, SourceError, UsageError
+from .._model import Finding
+from .carddav import SCHEMES, book_members
+from .secrets import Access
+from .sources import CHUNK, CONTACT_SUFFIXES, Limits, Member
+
+__all__ = ["StreamedMember", "is_url", "mask_url", "remote_members"]
+
+_URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: Extras that provide each fsspec protocol, for the message when one is missing.
+EXTRAS: Final = {"webdav": "webdav", "webdavs": "webdav", "dav": "webdav", "sftp": "sftp",
+                 "ssh": "sftp", "s3": "s3", "s3a": "s3", "oss": "oss"}
+#: Protocols whose backend takes a user and password as ``auth=(user, password)``.
+_HTTP_AUTH: Final = frozenset({"webdav", "webdavs", "dav"})
+#: Protocols whose backend takes ``username=`` and ``password=``.
+_SSH_AUTH: Final = frozenset({"sftp", "ssh"})
+
+
+def is_url(source: str) -> bool:
+    """Whether ``source`` is a URL (``scheme://…``) rather than a local path.
+
+    >>> is_url("webdav://nas/backup.vcf"), is_url("C:/backup.vcf"), is_url("backup.vcf")
+    (True, False, False)
+    """
+    return bool(_URL.match(source))
+
+
+def mask_url(url: str) -> str:
+    """``url`` without user information, as reports name it.
+
+    >>> mask_url("sftp://ada@nas:2222/backups/contacts.vcf")
+    'sftp://nas:2222/backups/contacts.vcf'
+    """
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedMember(Member):
+    """A member read from a remote file in blocks, opened again for each pass."""
+
+    opener: Callable[[], IO[bytes]] | None = None
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        if self.opener is None:
+            yield from Member.chunks(self, size)
+            return
+        with self.opener() as fh:
+            while block := fh.read(size):
+                yield block
+
+
+def _storage_options(url: str, access: Access) -> dict[str, Any]:
+    options = dict(access.storage_options)
+    auth = access.auth
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    user = urllib.parse.urlsplit(url).username
+    if auth is not None and auth.token is not None and scheme in _HTTP_AUTH:
+        options.setdefault("headers", {"Authorization": f"Bearer {auth.token.reveal()}"})
+    elif auth is not None and auth.password is not None:
+        name = auth.user or user or ""
+        if scheme in _HTTP_AUTH:
+            options.setdefault("auth", (name, auth.password.reveal()))
+        elif scheme in _SSH_AUTH:
+            options.setdefault("username", name)
+            options.setdefault("password", auth.password.reveal())
+    elif scheme in _SSH_AUTH and user:
+        options.setdefault("username", user)
+    return options
+
+
+def _open_fs(url: str, access: Access) -> tuple[Any, str]:
+    try:
+        import fsspec  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise UsageError(f"reading {mask_url(url)} needs fsspec: pip install "
+                         "'contactguard[webdav]' (or [sftp], [s3])") from None
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    target = url
+    if scheme in {"webdav", "webdavs", "dav"}:
+        # webdav4 wants the server's http(s) base and a path inside it
+        parts = urllib.parse.urlsplit(url)
+        http = "https" if scheme == "webdavs" else "http"
+        options = _storage_options(url, access)
+        options.setdefault("base_url", f"{http}://{parts.netloc.rpartition('@')[2]}")
+        try:
+            fs = fsspec.filesystem("webdav", **options)
+        except ImportError:
+            raise UsageError(f"reading {mask_url(url)} needs webdav4: pip install "
+                             "'contactguard[webdav]'") from None
+        return fs, urllib.parse.unquote(parts.path)
+    try:
+        fs, path = fsspec.core.url_to_fs(target, **_storage_options(url, access))
+    except ImportError:
+        extra = EXTRAS.get(scheme, scheme)
+        raise UsageError(f"reading {scheme}:// URLs needs its fsspec backend: pip install "
+                         f"'contactguard[{extra}]'") from None
+    except ValueError as exc:
+        raise UsageError(f"{mask_url(url)}: {exc}") from None
+    return fs, path
+
+
+def _refuse_password(url: str) -> None:
+    if urllib.parse.urlsplit(url).password is not None:
+        raise UsageError("the URL holds a password: it would be kept in shell history, "
+                         "process lists and reports; remove it and give the password with "
+                         "--password-env, --password-file, ~/.netrc or the keyring")
+
+
+def _fs_error(exc: BaseException, label: str) -> SourceError:
+    text = str(exc)
+    if isinstance(exc, PermissionError) or any(
+            s in text for s in ("401", "403", "Unauthorized", "Permission denied",
+                                "Authentication failed", "auth")):
+        return CredentialsError(f"{label}: wrong credentials (the server refused them)")
+    if isinstance(exc, FileNotFoundError):
+        return SourceError(f"{label}: no such file or folder on the server")
+    return SourceError(f"cannot read {label}: {type(exc).__name__}: {text[:200]}")
+
+
+def _file_members(fs: Any, path: str, label: str, *, access: Access, limits: Limits,
+                  findings: list[Finding], top: bool) -> list[Member]:
+    from .encrypted import is_sealed, unseal  # noqa: PLC0415 - encrypted imports sources
+
+    size = fs.size(path)
+    if size is not None and size > limits.max_file_bytes:
+        if top:
+            raise SourceError(f"{label} is over {limits.max_file_bytes:,} bytes "
+                              f"({size:,} bytes); raise Limits.max_file_bytes to read it")
+        findings.append(Finding.of("limit-exceeded", f"file is over "
+                                   f"{limits.max_file_bytes:,} bytes ({size:,} bytes); "
+                                   "skipped", source=label))
+        return []
+    with fs.open(path, "rb") as fh:
+        head = fh.read(8)
+    if head[:4] != b"PK\x03\x04" and not is_sealed(head):
+        return [StreamedMember(label, opener=lambda: fs.open(path, "rb"))]
+    with fs.open(path, "rb") as fh:
+        data = fh.read(limits.max_file_bytes + 1)
+    if is_sealed(data[:8]) or data[:4] == b"PK\x03\x04":
+        return unseal(label, data, limits, findings, access)
+    return [Member(label, data)]
+
+
+def remote_members(url: str, access: Access, limits: Limits,
+                   findings: list[Finding]) -> tuple[str, list[Member]]:
+    """The members at ``url``: a CardDAV book's cards, or a remote file, folder or zip."""
+    _refuse_password(url)
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme in SCHEMES:
+        return book_members(url, access, limits, findings)
+    label = mask_url(url)
+    fs, path = _open_fs(url, access)
+    try:
+        if not fs.isdir(path):
+            return label, _file_members(fs, path, label, access=access, limits=limits,
+                                              findings=findings, top=True)
+        root = label.rstrip("/")
+        members: list[Member] = []
+        found = sorted(p for p in fs.find(path)
+                       if (p.rsplit(".", 1)[-1].lower() in {s[1:] for s in CONTACT_SUFFIXES}
+                           or p.lower().endswith(".zip"))
+                       and not p.rsplit("/", 1)[-1].startswith("._"))
+        if len(found) > limits.max_members:
+            findings.append(Finding.of("limit-exceeded", "folder holds more than "
+                                       f"{limits.max_members} contact files; the rest "
+                                       "were not read", source=label))
+            found = found[: limits.max_members]
+        base = path.rstrip("/")
+        for p in found:
+            sub = f"{root}/{p[len(base):].lstrip('/')}" if p.startswith(base) else p
+            try:
+                members.extend(_file_members(fs, p, sub, access=access, limits=limits,
+                                             findings=findings, top=False))
+            except (OSError, ValueError) as exc:
+                findings.append(Finding.of("unreadable-entry", f"cannot be read: "
+                                           f"{type(exc).__name__}", source=sub))
+        return label, members
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy
+        raise _fs_error(exc, label) from None
