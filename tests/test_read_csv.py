@@ -206,10 +206,12 @@ def test_csv_with_bom_and_cp1252() -> None:
                                            Property("NOTE", "Straße"))
 
 
-def test_header_only_is_empty_source() -> None:
+def test_header_only_is_no_contacts() -> None:
+    # A header and no rows restores nothing: an error, not a warning (issue #13).
     snap = loads("First Name,Last Name,E-mail Address\n", source="x.csv")
     assert len(snap) == 0
-    assert [(f.kind, f.source) for f in snap.findings] == [("empty-source", "x.csv")]
+    assert [(f.kind, f.severity, f.source) for f in snap.findings] == [
+        ("no-contacts", Severity.ERROR, "x.csv")]
 
 
 def test_csv_named_txt_is_sniffed_as_csv(tmp_path: Path) -> None:
@@ -230,8 +232,11 @@ def test_vcard_named_csv_is_read_as_vcard(tmp_path: Path) -> None:
 
 
 def test_format_can_be_forced() -> None:
-    text = "Name,Tel\nAda,1\n"   # too few hints to sniff as CSV
-    assert loads(text).source.format == "vcard"
+    text = "Name,Tel\nAda,1\n"   # too few hints to sniff as CSV: not read as contacts
+    snap = loads(text)
+    assert len(snap) == 0 and snap.source.format == "empty"
+    assert [f.kind for f in snap.findings] == ["not-a-contact-file", "no-contacts"]
+    assert "no known contact column (header: Name, Tel)" in snap.findings[0].message
     assert _one_props(loads(text, format="csv")) == (Property("FN", "Ada"),
                                                       Property("X-CSV-FIELD", "1",
                                                                (("X-COLUMN", "Tel"),)))

@@ -64,7 +64,10 @@ def test_folder_of_vcf_files_vdirsyncer_style(tmp_path: Path) -> None:
     snap = load(root)
     assert _names(snap) == ["Ada", "Bob", "Cy", "Di"]   # sorted walk: stable order
     assert [c.uid for c in snap] == ["a1b2", "c3d4", "e5f6", "g7h8"]
-    assert snap.findings == ()
+    # notes.txt is not read, and that is said at info level (issue #13)
+    assert [(f.kind, f.severity, f.source) for f in snap.findings] == [
+        ("skipped-file", contactguard.Severity.INFO, str(root))]
+    assert "notes.txt" in snap.findings[0].message
     assert [Path(f.name).name for f in snap.source.files] == [
         "a1b2.vcf", "c3d4.vcf", "e5f6.vcf", "g7h8.vcf"]
     assert snap[3].source == str(root / "work" / "archive" / "g7h8.vcf")
@@ -89,7 +92,10 @@ def test_zip_of_vcf_files(tmp_path: Path) -> None:
     snap = load(path)
     assert _names(snap) == ["Ada", "Al", "Bob"]
     assert [f.name for f in snap.source.files] == [f"{path}!a.vcf", f"{path}!b.vcf"]
-    assert snap.findings == ()
+    # readme.md is skipped with an info finding; __MACOSX clutter silently (issue #13)
+    assert [(f.kind, f.message) for f in snap.findings] == [
+        ("skipped-file", "1 entries that are not contact files (.vcf, .vcard, .vct, .csv) "
+                         "not read: readme.md")]
     assert path.read_bytes() == data
 
 
@@ -127,15 +133,15 @@ def test_truncated_zip_is_a_finding_not_an_exception(tmp_path: Path) -> None:
     path = tmp_path / "cut.zip"
     path.write_bytes(data[: len(data) // 2])
     snap = load(path)
-    assert len(snap) == 0
-    assert [f.kind for f in snap.findings] == ["unreadable-entry"]
+    assert len(snap) == 0  # and a source with nothing readable fails (issue #13)
+    assert [f.kind for f in snap.findings] == ["unreadable-entry", "no-contacts"]
 
 
 def test_zip_bomb_ratio_is_limited() -> None:
     data = _zip({"big.vcf": _card("A") + " " * 2_000_000})
     snap = loads(data, limits=Limits(max_compression_ratio=50))
     assert len(snap) == 0
-    assert [f.kind for f in snap.findings] == ["limit-exceeded"]
+    assert [f.kind for f in snap.findings] == ["limit-exceeded", "no-contacts"]
 
 
 def test_symlink_outside_the_folder_is_not_followed(tmp_path: Path) -> None:
@@ -213,14 +219,16 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     snap = load(path)
     assert len(snap) == 0
+    # 0 contacts is the worst outcome of a backup check: an error (issue #13)
     assert [(f.kind, f.severity, f.source) for f in snap.findings] == [
-        ("empty-source", contactguard.Severity.WARNING, str(path))]
+        ("no-contacts", contactguard.Severity.ERROR, str(path))]
 
 
 def test_empty_folder(tmp_path: Path) -> None:
     snap = load(tmp_path)
-    assert len(snap) == 0
-    assert snap.findings == ()
+    assert len(snap) == 0  # an empty folder backs up nothing: an error (issue #13)
+    assert [(f.kind, f.severity) for f in snap.findings] == [
+        ("no-contacts", contactguard.Severity.ERROR)]
     assert snap.source.format == "empty"
 
 

@@ -67,17 +67,28 @@ KINDS: Final = MappingProxyType({
     "nested-card": (_I, "a BEGIN:VCARD inside a card (vCard 2.1 AGENT) kept as a value"),
     "bad-csv-row": (_E, "a CSV row that does not fit the header"),
     "unreadable-entry": (_E, "a file in a folder or archive that cannot be read"),
-    "empty-source": (_W, "a source that holds no contacts at all"),
+    "empty-source": (_W, "a file among others (in a folder or archive) that holds no contacts"),
+    "no-contacts": (_E, "a source that holds no contacts at all: nothing was backed up"),
+    "not-a-contact-file": (_E, "a file given to read is not vCard or a contacts CSV (JSON, "
+                           "HTML, binary, a table with no contact column)"),
+    "skipped-file": (_I, "a file in a folder or archive that is not a contact file; not read"),
+    "card-cut": (_E, "a card ran past a Limits bound before its END:VCARD and was cut there"),
     "limit-exceeded": (_E, "input larger than a configured limit was skipped"),
     "findings-truncated": (_W, "more findings of one kind than the limit: counted, not kept"),
     "charset-guessed": (_I, "the file's charset was detected, not declared"),
+    # manifests
+    "manifest-unprotected": (_W, "a manifest that anyone holding it can test guesses "
+                             "against (schema 1, or written --unkeyed): integrity only"),
+    "stale-temporary-file": (_W, "a temporary file that a killed run left beside its "
+                             "target: ignored, never read"),
     # values (detection)
     "mojibake": (_E, "text that was decoded with the wrong charset"),
     "replacement-character": (_E, "U+FFFD in a value: characters were lost in an earlier decode"),
     "control-character": (_W, "a control character inside a value"),
     "nul-in-value": (_E, "a NUL character inside a value"),
     "bad-image": (_E, "PHOTO/LOGO data that is truncated or not an image"),
-    "invalid-phone": (_W, "a phone number that cannot be valid for its region"),
+    "invalid-phone": (_W, "a phone number valid in none of the book's plausible regions"),
+    "phone-region-unknown": (_I, "a number without country code, and no region to read it in"),
     "invalid-email": (_W, "an email address that is malformed"),
     "invalid-date": (_W, "a date (BDAY, ANNIVERSARY) that is impossible or unreadable"),
     "empty-card": (_W, "a card with nothing that identifies a person"),

@@ -1,10 +1,11 @@
-"""Google Contacts and Outlook CSV exports, mapped onto vCard properties.
+"""Contacts CSV exports (Google, Outlook, Apple, Thunderbird, Yahoo, LinkedIn) as vCard.
 
-Column rules are data: an exact-name table for the fixed columns of both vendors and
-patterns for Google's numbered groups (``Phone 2 - Value``) and Outlook's phone, email and
-address families.  A column no rule knows is kept as ``X-CSV-FIELD;X-COLUMN="…"`` so that
-nothing a user entered is dropped.  The 1-based physical line where a row starts is its
-``line``.
+Column rules are data, in :mod:`~contactguard._read.columns`: vendor and language
+aliases, an exact-name table, and patterns for Google's numbered groups (``Phone 2 -
+Value``) and Outlook's phone, email and address families; a caller's ``columns`` map
+comes first.  Placeholder cells (Outlook's ``0/0/00`` date) are empty.  A column no rule
+knows is kept as ``X-CSV-FIELD;X-COLUMN="…"`` so that nothing a user entered is dropped.
+The 1-based physical line where a row starts is its ``line``.
 """
 
 from __future__ import annotations
@@ -12,48 +13,27 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from typing import Final
 
+from .._core import UsageError
 from .._model import Finding, Property, escape_component
+from .columns import ADR_FIELD as _ADR_FIELD
+from .columns import FIXED as _FIXED
+from .columns import GOOGLE_GROUP as _GOOGLE_GROUP
+from .columns import OUTLOOK_ADR as _OUTLOOK_ADR
+from .columns import OUTLOOK_TEL as _OUTLOOK_TEL
+from .columns import PLACEHOLDERS, canonical, sniff_delimiter
 from .decode import has_escaped_bytes, replace_escaped
 from .vcard import RawCard
 
-__all__ = ["looks_like_contacts_csv", "read_csv"]
+__all__ = ["ColumnMap", "column_map", "read_csv"]
 
-#: Exact column -> (property, N/ADR component index or None, TYPE).
-_FIXED: Final[dict[str, tuple[str, int | None, str | None]]] = {
-    # names (N components: family, given, additional, prefix, suffix)
-    "last name": ("N", 0, None), "family name": ("N", 0, None),
-    "first name": ("N", 1, None), "given name": ("N", 1, None),
-    "middle name": ("N", 2, None), "additional name": ("N", 2, None),
-    "name prefix": ("N", 3, None), "title": ("N", 3, None),
-    "name suffix": ("N", 4, None), "suffix": ("N", 4, None),
-    "name": ("FN", None, None), "display name": ("FN", None, None),
-    "nickname": ("NICKNAME", None, None),
-    "birthday": ("BDAY", None, None), "anniversary": ("ANNIVERSARY", None, None),
-    "notes": ("NOTE", None, None), "note": ("NOTE", None, None),
-    "organization name": ("ORG", 0, None), "company": ("ORG", 0, None),
-    "organization department": ("ORG", 1, None), "department": ("ORG", 1, None),
-    "organization title": ("TITLE", None, None), "job title": ("TITLE", None, None),
-    "web page": ("URL", None, None), "personal web page": ("URL", None, "HOME"),
-    "categories": ("CATEGORIES", None, None), "labels": ("CATEGORIES", None, None),
-    "group membership": ("CATEGORIES", None, None),
-    "gender": ("GENDER", None, None), "photo": ("PHOTO", None, None),
-    "e-mail address": ("EMAIL", None, None), "e-mail 2 address": ("EMAIL", None, None),
-    "e-mail 3 address": ("EMAIL", None, None),
-}
+#: An explicit column map resolved: lower-case header -> (property, component, TYPE).
+ColumnMap = dict[str, tuple[str, int | None, str | None]]
+_N_PARTS: Final = {"family": 0, "given": 1, "additional": 2, "prefix": 3, "suffix": 4}
+_PROPERTY_NAME: Final = re.compile(r"(?:X-)?[A-Z][A-Z0-9-]*\Z")
 
-_GOOGLE_GROUP: Final = re.compile(
-    r"(?P<kind>e-mail|phone|website|address|organization|relation|event|im|custom field)"
-    r" (?P<n>\d+) - (?P<field>.+)\Z")
-_OUTLOOK_ADR: Final = re.compile(
-    r"(?P<type>home|business|other) (?P<field>street( \d)?|city|state|postal code|country"
-    r"(/region)?|address po box|po box)\Z")
-_OUTLOOK_TEL: Final = re.compile(r".*(phone( \d)?|fax|pager|mobile|telex|isdn|tty/tdd)\Z")
-#: ADR components: post office box, extended, street, locality, region, code, country.
-_ADR_FIELD: Final = {"po box": 0, "address po box": 0, "extended address": 1, "street": 2,
-                     "city": 3, "region": 4, "state": 4, "postal code": 5, "country": 6,
-                     "country/region": 6}
 _TYPE_WORDS: Final = {"mobile": "CELL", "cell": "CELL", "home": "HOME", "business": "WORK",
                       "work": "WORK", "fax": "FAX", "pager": "PAGER", "other": "OTHER",
                       "main": "MAIN", "primary": "PREF"}
@@ -66,14 +46,26 @@ _GOOGLE_SYSTEM_GROUPS: Final = frozenset({"* mycontacts", "* my contacts"})
 _CJK_NAME: Final = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-def looks_like_contacts_csv(text: str) -> bool:
-    """True when the first line is a header a contacts CSV export would have."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0].lower()
-    if not any(sep in first for sep in ",;\t"):  # two columns ("Name,Phone") are enough
-        return False
-    hits = sum(w in first for w in ("first name", "last name", "given name", "family name",
-                                    "e-mail", "phone", "name,", "mobile"))
-    return hits >= 2
+def column_map(columns: Mapping[str, str]) -> ColumnMap:
+    """Validate a caller's ``{"Header": "PROPERTY"}`` map (``"N.given"`` for a name part).
+
+    >>> column_map({"Name": "FN", "Surname": "N.family", "Tel": "tel;type=cell"})
+    {'name': ('FN', None, None), 'surname': ('N', 0, None), 'tel': ('TEL', None, 'CELL')}
+    """
+    out: ColumnMap = {}
+    for header, target in columns.items():
+        if not isinstance(header, str) or not isinstance(target, str):
+            raise UsageError("columns maps header names to property names, both str")
+        name, _, typ = target.strip().upper().partition(";TYPE=")
+        prop, _, part = name.partition(".")
+        index = _N_PARTS.get(part.lower()) if part else None
+        if not _PROPERTY_NAME.match(prop) or (part and (prop != "N" or index is None)):
+            raise UsageError(f"columns[{header!r}] = {target!r} is not a property name "
+                             "(FN, TEL, EMAIL, NOTE…, N.family, N.given…, TEL;TYPE=CELL)")
+        if prop == "N" and index is None:
+            raise UsageError(f"columns[{header!r}]: say which part of N ('N.given'…)")
+        out[header.strip().lower()] = (prop, index, typ or None)
+    return out
 
 
 def _types(label: str) -> tuple[tuple[str, str], ...]:
@@ -84,18 +76,20 @@ def _types(label: str) -> tuple[tuple[str, str], ...]:
     return (("TYPE", ",".join(dict.fromkeys(types))),) if types else ()
 
 
-def _row_properties(header: list[str], row: list[str]) -> list[Property]:
+def _row_properties(header: list[str], row: list[str], columns: ColumnMap
+                    ) -> list[Property]:
     props: list[Property] = []
     structured: dict[tuple[str, str], list[str]] = {}
     google: dict[tuple[str, str], dict[str, str]] = {}
     extra: list[Property] = []
     for col, cell in zip(header, row, strict=False):
         value = cell.strip()
-        if not value:
-            continue
-        key = col.strip().lower()
-        if key in _FIXED:
-            prop, index, typ = _FIXED[key]
+        if not value or value.lower() in PLACEHOLDERS:
+            continue  # Outlook's 0/0/00 date is "no date", not an invalid one
+        key = canonical(col)
+        rule = columns.get(col.strip().lower()) or _FIXED.get(key)
+        if rule is not None:
+            prop, index, typ = rule
             if index is not None:
                 size = 7 if prop == "ADR" else 5 if prop == "N" else 2
                 structured.setdefault((prop, ""), [""] * size)[index] = value
@@ -172,8 +166,13 @@ def _row_properties(header: list[str], row: list[str]) -> list[Property]:
     return props + extra
 
 
-def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], list[Finding]]:
-    """Read a Google/Outlook contacts CSV export.  Never raises for bad data."""
+def read_csv(text: str, *, source: str | None = None, columns: ColumnMap | None = None
+             ) -> tuple[list[RawCard], list[Finding]]:
+    """Read a contacts CSV export (see :mod:`~contactguard._read.columns`).
+
+    Quoting is RFC 4180 (``""`` inside a quoted cell is one quote) whatever the header
+    line looks like; only the delimiter is sniffed.  Never raises for bad data.
+    """
     text = text.lstrip("\ufeff")
     findings: list[Finding] = []
     if has_escaped_bytes(text):
@@ -191,12 +190,11 @@ def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], li
                                            column=raw_line.index("\x00") + 1))
         text = text.replace("\x00", "")
     cards: list[RawCard] = []
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:8192].split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # csv.Sniffer on a header line guesses doublequote=False, which shifts every column
+    # after a '""' escape: quoting is fixed by RFC 4180, only the delimiter varies.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(
+        text[:65536].split("\n", 1)[0]), quotechar='"', doublequote=True, strict=False)
+    wanted = columns or {}
     header: list[str] | None = None
     start = 1
     while True:
@@ -221,6 +219,6 @@ def read_csv(text: str, *, source: str | None = None) -> tuple[list[RawCard], li
                 + (" the cells beyond it kept as X-CSV-FIELD" if len(row) > len(header)
                    else " the missing cells read as empty"), line=line, column=1, source=source,
                 contact=len(cards)))
-        props = _row_properties(header, row)
+        props = _row_properties(header, row, wanted)
         cards.append(RawCard(line, None, tuple(props), (line,) * len(props), True))
     return cards, findings

@@ -5,7 +5,6 @@ each member to the same code."""
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -13,8 +12,9 @@ from typing import Any, BinaryIO, Final
 
 from .._core import ParseError, UsageError, gc_paused
 from .._model import Contact, Decoding, FileInfo, Finding, Findings, Severity, Snapshot, SourceInfo
-from .csv import looks_like_contacts_csv, read_csv
+from .csv import ColumnMap, column_map, read_csv
 from .decode import decode_bytes
+from .formats import classify
 from .secrets import AuthLike, Secret, make_access
 from .sources import Limits, Member, iter_members
 from .stream import read_head, stream_blocks
@@ -24,16 +24,16 @@ __all__ = ["ContactStream", "iter_contacts", "load", "loads"]
 
 FORMATS: Final = frozenset({"vcard", "csv"})
 
-_UNFOLD: Final = re.compile(r"(?:\r\n|\r|\n)[ \t]")
 
 
-def _sniff(text: str, name: str) -> str:
-    head = text[:65536]
-    if "begin:vcard" in _UNFOLD.sub("", head).lower():  # even a folded BEGIN line
+def _kind(sample: str, name: str, fmt: str | None, columns: ColumnMap | None) -> str:
+    """``"vcard"``, ``"csv"``, or what the content is instead (see :func:`classify`)."""
+    if fmt == "vcard":
         return "vcard"
-    if looks_like_contacts_csv(head) or name.lower().endswith(".csv"):
+    if fmt == "csv" and (columns or not sample.strip()):
         return "csv"
-    return "vcard"
+    kind = classify(sample, csv_name=name.lower().endswith(".csv"), csv_wanted=fmt == "csv")
+    return "csv" if kind == "vcard" and fmt == "csv" else kind
 
 
 def _charset_finding(decoding: Decoding, name: str) -> Finding | None:
@@ -46,20 +46,23 @@ def _charset_finding(decoding: Decoding, name: str) -> Finding | None:
 
 
 def _member_cards(member: Member, fmt: str | None, encoding: str | None, limits: Limits,
-                  findings: list[Finding]) -> tuple[str, Decoding, Iterator[RawCard]]:
+                  findings: list[Finding], *, columns: ColumnMap | None = None
+                  ) -> tuple[str, Decoding, Iterator[RawCard]]:
     """Format, decoding and a lazy stream of raw cards for one member."""
     head, rest, complete = read_head(member)
     decoding, blocks = stream_blocks(member, encoding=encoding, limits=limits,
                                      findings=findings, head=head, rest=rest,
                                      complete=complete)
     sample = head[:65536].decode(decoding.encoding, errors="replace")
-    kind = fmt or _sniff(sample.lstrip("\ufeff"), member.name)
+    kind = _kind(sample.lstrip("\ufeff"), member.name, fmt, columns)
+    if kind not in FORMATS:
+        return kind, decoding, iter(())
     if (f := _charset_finding(decoding, member.name)) is not None:
         findings.append(f)
     if kind == "csv":
         data = head if complete else b"".join([head, *rest])
         text, _ = decode_bytes(data, encoding)
-        cards, more = read_csv(text, source=member.name)
+        cards, more = read_csv(text, source=member.name, columns=columns)
         findings.extend(more)
         return kind, decoding, iter(cards)
     card_limits = CardLimits(limits.max_properties, limits.max_card_chars, limits.max_nesting)
@@ -75,9 +78,13 @@ class ContactStream(Iterator["Contact"]):
     """
 
     def __init__(self, name: str, members: Sequence[Member], *, fmt: str | None,
-                 encoding: str | None, limits: Limits, findings: list[Finding]) -> None:
+                 encoding: str | None, limits: Limits, findings: list[Finding],
+                 columns: Mapping[str, str] | None = None) -> None:
         if fmt is not None and fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}; use one of {sorted(FORMATS)} or None")
+        if columns is not None and fmt != "csv":
+            raise UsageError("columns= is a CSV column map: give it with format='csv'")
+        self._columns = column_map(columns) if columns is not None else None
         self.name = name
         self.findings = findings
         self.files: list[FileInfo] = []
@@ -102,7 +109,12 @@ class ContactStream(Iterator["Contact"]):
         for member in members:
             offset = self.count
             local: list[Finding] = []
-            kind, decoding, cards = _member_cards(member, fmt, encoding, limits, local)
+            kind, decoding, cards = _member_cards(member, fmt, encoding, limits, local,
+                                                  columns=self._columns)
+            if kind not in FORMATS:
+                self._not_contacts(member, kind, direct=len(members) == 1
+                                   and member.name == self.name)
+                continue
             n = 0
             for card in cards:
                 self._drain(local, offset)
@@ -115,15 +127,29 @@ class ContactStream(Iterator["Contact"]):
                 yield Contact(card.properties, card.version, card.line, member.name,
                               card.property_lines, card.complete)
             self._drain(local, offset)
-            if not n:
+            if not n and len(members) > 1:
                 self._add(Finding.of("empty-source", "no contacts found", source=member.name))
             self.files.append(FileInfo(member.name, kind, decoding, n))
+        if not self.count:
+            read = len(self.files)
+            self._add(Finding.of("no-contacts", "no contacts found: nothing in this source "
+                                 "would restore a single contact" + (
+                                     f" ({read:,} contact files read)" if read > 1 else ""),
+                                 source=self.name))
         for kind_, seen in sorted(self._per_kind.items()):
             if seen > self._cap:
                 findings.append(Finding.of(
                     "findings-truncated", f"{seen - self._cap:,} more {kind_!r} findings "
                     f"were counted but not kept (limit {self._cap:,} per kind)",
                     source=self.name))
+
+    def _not_contacts(self, member: Member, what: str, *, direct: bool) -> None:
+        if direct:  # the file the caller named is not contacts: the check must fail
+            self._add(Finding.of("not-a-contact-file", f"this is {what}, not vCard or a "
+                                 "contacts CSV; nothing was read", source=member.name))
+        else:  # one stray file in a folder or archive is not damage
+            self._add(Finding.of("skipped-file", f"not a contact file ({what}); not read",
+                                 source=member.name))
 
     def _add(self, finding: Finding) -> None:
         self._per_kind[finding.kind] += 1
@@ -157,6 +183,8 @@ def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
                   format: str | None = None,
                   encoding: str | None = None,
                   limits: Limits | None = None,
+                  columns: Mapping[str, str] | None = None,
+                  include_hidden: bool = False,
                   auth: AuthLike = None,
                   storage_options: Mapping[str, Any] | None = None,
                   passphrase: str | bytes | Secret | None = None) -> ContactStream:
@@ -164,6 +192,9 @@ def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
 
     Memory stays bounded by the largest card and :data:`SAMPLE`-sized blocks, not by the
     file: use it to check files too large to load.  Findings accumulate on the stream.
+    ``columns`` (with ``format="csv"``) maps CSV headers to properties, for a table whose
+    header no known export uses: ``{"Name": "FN", "Tel": "TEL", "Surname": "N.family"}``.
+    Hidden files and folders (``.git``, ``.venv``) are skipped unless ``include_hidden``.
 
     ``source`` may also be a URL: ``carddav[s]://host/path/`` reads an address book
     (``auth=("user", password)``, or a bearer token string; else ``~/.netrc`` or the
@@ -174,15 +205,17 @@ def iter_contacts(source: str | os.PathLike[str] | BinaryIO, *,
     findings: list[Finding] = []
     lim = limits or Limits()
     access = make_access(auth, storage_options, passphrase)
-    name, members = iter_members(source, lim, findings, access=access)
+    name, members = iter_members(source, lim, findings, include_hidden=include_hidden,
+                                 access=access)
     return ContactStream(name, members, fmt=format, encoding=encoding, limits=lim,
-                         findings=findings)
+                         findings=findings, columns=columns)
 
 
 def loads(data: str | bytes, *, format: str | None = None,
           encoding: str | None = None, default_region: str | None = None,
           strict: bool = False, limits: Limits | None = None,
-          source: str = "<data>") -> Snapshot:
+          source: str = "<data>", columns: Mapping[str, str] | None = None,
+          include_hidden: bool = False) -> Snapshot:
     """Read contacts from ``data`` already in memory.
 
     ``str`` is read as it is; ``bytes`` are decoded (BOM, UTF-16, UTF-8, else a detected
@@ -205,24 +238,26 @@ def loads(data: str | bytes, *, format: str | None = None,
         import io  # noqa: PLC0415
 
         _, members = iter_members(io.BytesIO(bytes(data)), limits or Limits(), findings,
-                                  name=source)
+                                  name=source, include_hidden=include_hidden)
     stream = ContactStream(source, members, fmt=format, encoding=encoding,
-                           limits=limits or Limits(), findings=findings)
+                           limits=limits or Limits(), findings=findings, columns=columns)
     return _build(stream, default_region=default_region, strict=strict)
 
 
 def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None,
          encoding: str | None = None, default_region: str | None = None,
          strict: bool = False, limits: Limits | None = None,
+         columns: Mapping[str, str] | None = None, include_hidden: bool = False,
          auth: AuthLike = None, storage_options: Mapping[str, Any] | None = None,
          passphrase: str | bytes | Secret | None = None) -> Snapshot:
     """Read contacts from a path (file, folder, zip), a URL or a binary file object.
 
     Raises :class:`SourceError` only when the source itself cannot be read at all.
-    ``auth``, ``storage_options`` and ``passphrase`` are as for :func:`iter_contacts`.
+    ``columns``, ``include_hidden``, ``auth``, ``storage_options`` and ``passphrase`` are
+    as for :func:`iter_contacts`.
     """
     stream = iter_contacts(source, format=format, encoding=encoding, limits=limits,
-                           auth=auth, storage_options=storage_options,
-                           passphrase=passphrase)
+                           columns=columns, include_hidden=include_hidden, auth=auth,
+                           storage_options=storage_options, passphrase=passphrase)
     return _build(stream, default_region=default_region, strict=strict)
 

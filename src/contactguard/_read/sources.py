@@ -255,7 +255,8 @@ def _folder_members(root: Path, limits: Limits, findings: list[Finding],
 
 def iter_members(source: str | os.PathLike[str] | BinaryIO, limits: Limits,
                  findings: list[Finding], *, name: str | None = None,
-                 access: Access | None = None) -> tuple[str, list[Member]]:
+                 access: Access | None = None, include_hidden: bool = False
+                 ) -> tuple[str, list[Member]]:
     """Resolve ``source`` into named byte members (a file object is called ``name``).
 
     Raises :class:`SourceError` when the source itself cannot be opened (a missing path, a

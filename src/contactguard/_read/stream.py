@@ -4,10 +4,13 @@ A file up to :data:`SAMPLE` bytes is decoded whole (so its charset is decided on
 it).  A larger one is decided on its first :data:`SAMPLE` bytes and then decoded
 incrementally, :data:`~contactguard._read._sources.CHUNK` bytes at a time.  Either way the
 text is cut into :class:`~contactguard._read._vcard.Block` s of whole lines, each ending
-after an ``END:VCARD`` line where possible, so the tokenizer never needs a line from the
-next block.  A line longer than ``Limits.max_line_chars`` is skipped as it streams past,
-without ever being held whole; it becomes a ``limit-exceeded`` finding and an empty line
-(so line numbers stay right).
+after an ``END:VCARD`` line, so the tokenizer never needs a line from the next block: a
+card is never split.  A block with no ``END:VCARD`` yet grows (a card of a million folded
+lines is one block) until ``Limits.max_card_chars``; only there is it cut, and the cut is a
+``card-cut`` finding saying where.  Each line is looked at once for ``END:VCARD`` however
+long the block grows, so reading stays linear.  A line longer than
+``Limits.max_line_chars`` is skipped as it streams past, without ever being held whole; it
+becomes a ``limit-exceeded`` finding and an empty line (so line numbers stay right).
 """
 
 from __future__ import annotations
@@ -71,12 +74,13 @@ def stream_blocks(member: Member, *, encoding: str | None, limits: Limits,
     """Decide the decoding of ``member`` and stream its text as blocks of lines."""
     text, decoding = decide(head, complete, encoding)
     pieces: Iterable[str] = [text] if text is not None else _pieces(head, rest, decoding)
-    return decoding, _blocks(pieces, limits.max_line_chars, member.name, findings)
+    return decoding, _blocks(pieces, limits.max_line_chars, member.name, findings,
+                             max_card=limits.max_card_chars)
 
 
-def _cut(pending: list[str]) -> int:
-    """Index just after the last END:VCARD line of ``pending`` (0 when there is none)."""
-    for k in range(len(pending) - 1, -1, -1):
+def _last_end(pending: list[str], start: int) -> int:
+    """Index just after the last END:VCARD line in ``pending[start:]`` (0 when none)."""
+    for k in range(len(pending) - 1, start - 1, -1):
         line = pending[k]
         if len(line) < 16 and line.strip().upper() == "END:VCARD":
             return k + 1
@@ -84,7 +88,7 @@ def _cut(pending: list[str]) -> int:
 
 
 def _blocks(pieces: Iterable[str], max_line: int, source: str,
-            findings: list[Finding]) -> Iterator[Block]:
+            findings: list[Finding], *, max_card: int = 128 << 20) -> Iterator[Block]:
     carry: list[str] = []  # the unfinished last line, in pieces (no quadratic joins)
     carry_len = 0
     skipping = False  # inside a line that is over the limit
@@ -93,6 +97,9 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
     dirty = False  # lone surrogates or NULs in a piece that pending lines came from
     was_flagged = False
     hold = ""
+    scanned = 0  # pending[:scanned] has been searched for END:VCARD lines
+    end = 0  # index just after the last END:VCARD line of pending[:scanned]
+    open_chars = 0  # characters in pending after ``end`` (the card still open)
     for incoming in pieces:
         if not incoming:
             continue
@@ -124,6 +131,7 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
                             column=1))
                         lines[k] = ""
             pending.extend(lines)
+            open_chars += sum(map(len, lines))
             carry, carry_len = [last], len(last)
         if carry_len > max_line:
             findings.append(Finding.of(
@@ -132,12 +140,30 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
             pending.append("")
             carry, carry_len = [], 0
             skipping = True
-        if len(pending) >= BLOCK_LINES:
-            cut = _cut(pending) or (len(pending) if len(pending) >= 4 * BLOCK_LINES else 0)
+        if len(pending) >= BLOCK_LINES or open_chars > max_card:
+            found = _last_end(pending, scanned)
+            if found:
+                end = found
+                open_chars = sum(map(len, pending[end:]))
+            scanned = len(pending)
+            cut = end  # whole cards first; an open card over the bound is cut next time
+            if not end and open_chars > max_card:
+                # No END:VCARD within the bound: the only cut that can cost data.  Said.
+                cut = len(pending)
+                findings.append(Finding.of(
+                    "card-cut", f"no END:VCARD in the {len(pending):,} lines ("
+                    f"{open_chars:,} characters) from line {first:,}, over "
+                    f"Limits.max_card_chars ({max_card:,}); the text was cut after line "
+                    f"{first + cut - 1:,}: a value spanning the cut may be split",
+                    line=first + cut - 1, source=source, column=1))
             if cut:
                 yield Block(first, pending[:cut], escaped=dirty, nul=dirty)
                 first += cut
                 pending = pending[cut:]
+                scanned -= cut
+                end = 0
+                if not pending:
+                    open_chars = 0
                 # what is left came from this piece or the one before it
                 dirty = flagged or was_flagged
         was_flagged = flagged

@@ -218,11 +218,17 @@ def iter_vcards(
             line = lines[i]
             lineno = base + i + 1
             i += 1
-            while i < n and lines[i].startswith((" ", "\t")):
-                if line.endswith("=") and _is_qp_head(line):
-                    break  # a soft line break: the next line's leading space is text
-                line += lines[i][1:]
-                i += 1
+            if i < n and lines[i].startswith((" ", "\t")) and not (
+                    line.endswith("=") and _is_qp_head(line)):
+                # Unfold into a list and join once: `line +=` is quadratic in the folds.
+                parts = [line]
+                while i < n and lines[i].startswith((" ", "\t")):
+                    if parts[-1].endswith("=") and _is_qp_head(
+                            parts[0] if ":" in parts[0] else "".join(parts)):
+                        break  # a soft line break: the next line's leading space is text
+                    parts.append(lines[i][1:])
+                    i += 1
+                line = "".join(parts)
             if not line or line.isspace():
                 continue
             colon = line.find(":")
@@ -305,10 +311,17 @@ def iter_vcards(
                 params = tuple(uri_params)
                 encoding = "B"
             if encoding == "QUOTED-PRINTABLE":
-                while (value.endswith("=") and i < n
-                       and lines[i].strip().upper() != "END:VCARD"):
-                    value = value[:-1] + lines[i]
-                    i += 1
+                if value.endswith("=") and i < n:
+                    soft = [value[:-1]]  # soft line breaks joined once (linear)
+                    while i < n and lines[i].strip().upper() != "END:VCARD":
+                        soft.append(lines[i])
+                        i += 1
+                        if not soft[-1].endswith("="):
+                            break
+                        soft[-1] = soft[-1][:-1]
+                    else:
+                        soft[-1] += "="  # the value ended on '=' after all: keep it
+                    value = "".join(soft)
                 value = _decode_qp(value, charset, lineno, upper,
                                    partial(note, column=colon + 2))
                 card.breaks = card.breaks or "\n" in value
