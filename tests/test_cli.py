@@ -3,7 +3,9 @@ touched.  Most tests call ``main()`` in-process; a few run ``python -m contactgu
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -209,11 +211,21 @@ def test_identical_copies_pass(book: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_manifest_then_verify_with_key_file(book: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    (book / "key").write_bytes(b"s3cret\n")
-    code, out, _ = run(capsys, "manifest", "old.vcf", "-o", "old.manifest.json",
-                       "--key-file", "key")
+    code, out, err = run(capsys, "manifest", "old.vcf", "-o", "old.manifest.json",
+                         "--key-file", "key")
     assert (code, out) == (0, "OK: contactguard manifest: manifest of 3 contacts written to "
                               "old.manifest.json (hmac-sha256); no findings\n")
+    key_text = (book / "key").read_text(encoding="ascii")
+    assert re.fullmatch(r"[0-9a-f]{64}\n", key_text)  # made: 32 random bytes, hex
+    assert (book / "key").stat().st_mode & 0o777 == 0o600
+    key_id = json.loads((book / "old.manifest.json").read_text())["key_id"]
+    assert err == (f"contactguard: warning: the manifest's key {key_id} is stored in key: the "
+                   "manifest cannot be verified without it, so keep a copy apart from the "
+                   "backup\n")
+    assert key_text.strip() not in (book / "old.manifest.json").read_text() + out + err
+    (book / "weak").write_bytes(b"s3cret\n")
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "m2.json", "--key-file", "weak")
+    assert code == 2 and "does not hold a key" in err and "s3cret" not in err
     assert run(capsys, "verify", "old.vcf", "--manifest", "old.manifest.json",
                "--key-file", "key", "-q")[0] == 0
     code, out, _ = run(capsys, "verify", "new.vcf", "--manifest", "old.manifest.json",
@@ -227,18 +239,26 @@ def test_manifest_then_verify_with_key_file(book: Path,
 def test_manifest_with_key_env(book: Path, capsys: pytest.CaptureFixture[str],
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CG_KEY", "k")
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "m.json", "--key-env", "CG_KEY")
+    assert (code, err) == (2, "contactguard: error: the passphrase is too short: it has 1 "
+                              "characters, and a manifest passphrase needs at least 12 (or let "
+                              "contactguard generate a key)\n")
+    assert not (book / "m.json").exists()
+    monkeypatch.setenv("CG_KEY", "tundra kettle oboe meridian")
     assert run(capsys, "manifest", "old.vcf", "-o", "m.json", "--key-env", "CG_KEY")[0] == 0
     assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "--key-env", "CG_KEY")[0] == 0
-    monkeypatch.setenv("CG_KEY", "wrong")
+    monkeypatch.setenv("CG_KEY", "tundra kettle oboe meridians")
     code, out, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json",
                          "--key-env", "CG_KEY")
     assert (code, out) == (2, "")
-    assert err == ("contactguard: error: manifest signature does not match: it was altered, "
-                   "or the key is wrong\n")
+    assert err.startswith("contactguard: error: this is not the manifest's key: the manifest "
+                          "was built with key ")
+    assert "tundra" not in err
     code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json")
     assert code == 2
     assert err == ("contactguard: error: the manifest m.json is keyed: give its key with "
-                   "--key-file or --key-env\n")
+                   "--key-file or --key-env (it was built with a passphrase: give it with "
+                   "--key-env)\n")
     monkeypatch.delenv("CG_KEY")
     code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json",
                        "--key-env", "CG_KEY")
@@ -246,10 +266,61 @@ def test_manifest_with_key_env(book: Path, capsys: pytest.CaptureFixture[str],
     assert "CG_KEY" in err
 
 
-def test_manifest_without_key(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "manifest", "old.vcf", "-o", "m.json", "-q")[0] == 0
-    assert '"algorithm": "salted-sha256"' in (book / "m.json").read_text(encoding="utf-8")
+def test_manifest_without_key_generates_and_keeps_one(
+        book: Path, capsys: pytest.CaptureFixture[str], _key_dir: Path) -> None:
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "m.json", "-q")
+    assert code == 0
+    doc = json.loads((book / "m.json").read_text(encoding="utf-8"))
+    assert doc["algorithm"] == "hmac-sha256" and doc["schema_version"] == 2
+    stored = _key_dir / f"{doc['key_id']}.key"
+    assert stored.stat().st_mode & 0o777 == 0o600 and _key_dir.stat().st_mode & 0o777 == 0o700
+    assert f"is stored in {stored}: the manifest cannot be verified without it" in err
     assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "-q")[0] == 0
+    stored.rename(_key_dir / "elsewhere.key")
+    code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json")
+    assert code == 2 and f"none is stored under its key id {doc['key_id']}" in err
+    assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "--key-file",
+               str(_key_dir / "elsewhere.key"), "-q")[0] == 0
+
+
+def test_manifest_unkeyed_only_on_request(book: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "m.json", "--unkeyed", "-q")
+    assert code == 0 and "unkeyed (integrity only)" in err
+    doc = json.loads((book / "m.json").read_text(encoding="utf-8"))
+    assert doc["algorithm"] == "salted-sha256" and "key_id" not in doc
+    assert doc["source"] is None and all(c["partial"] == {} for c in doc["contacts"])
+    code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json", "-q")
+    assert code == 0 and "m.json: this manifest is unkeyed (integrity only)" in err
+    assert run(capsys, "manifest", "old.vcf", "-o", "n.json", "--unkeyed", "--keep-names",
+               "-q")[0] == 0
+    assert json.loads((book / "n.json").read_text())["source"] == "old.vcf"
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "n.json", "--unkeyed",
+                       "--key-env", "X")
+    assert code == 2 and "not allowed with" in err
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
+def test_manifest_report_never_over_the_manifest(book: Path, stream: list[str],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "M.json", "--output", "M.json",
+                       *stream)
+    assert code == 2 and "--output and -o name the same file" in err
+    assert not (book / "M.json").exists()
+
+
+def test_stream_manifest_ignores_and_reports_a_stale_temporary_file(
+        book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stale = book / ".M.json.k1ll3d.entries"
+    stale.write_text('{"index": 0}\n', encoding="utf-8")
+    code, out, _ = run(capsys, "manifest", "old.vcf", "-o", "M.json", "--stream",
+                       "--format", "json")
+    assert code == 0
+    (finding,) = json.loads(out)["findings"]
+    assert finding["kind"] == "stale-temporary-file"
+    assert json.loads((book / "M.json").read_text())["contact_count"] == 3
+    assert stale.exists()  # ignored, not read and not removed behind the user's back
+    assert sorted(p.name for p in book.glob(".M.json.*")) == [stale.name]
 
 
 def test_manifest_never_over_an_input(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -467,7 +538,8 @@ def test_stream_manifest_and_verify_match_the_loaded_ones(tmp_path: Path) -> Non
     assert main(["manifest", str(backup), "-o", str(streamed), "--stream", "-q"]) == 0
     assert main(["manifest", str(backup), "-o", str(loaded), "-q"]) == 0
     a, b = _json.loads(streamed.read_text()), _json.loads(loaded.read_text())
-    assert [c["counts"] for c in a["contacts"]] == [c["counts"] for c in b["contacts"]]
+    assert [sorted(c["partial"]) for c in a["contacts"]] == [
+        sorted(c["partial"]) for c in b["contacts"]]
     out_s, out_l = tmp_path / "vs.json", tmp_path / "vl.json"
     assert main(["verify", str(restore), "--manifest", str(streamed), "--stream",
                  "--format", "json", "--output", str(out_s), "-q"]) == 1

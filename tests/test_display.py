@@ -157,8 +157,8 @@ def test_restore_report_display(books_: tuple[cg.Snapshot, cg.Snapshot]) -> None
 
 def test_manifest_report_display(books_: tuple[cg.Snapshot, cg.Snapshot]) -> None:
     backup, restored = books_
-    manifest = cg.Manifest.build(backup, key="k", salt=b"0" * 16)
-    report = cg.verify(restored, manifest, key="k")
+    manifest = cg.Manifest.build(backup, key=b"k" * 32, salt=b"0" * 16)
+    report = cg.verify(restored, manifest, key=b"k" * 32)
     text = page(report).text
     assert text.startswith("contactguard.ManifestReport status problems")
     assert "hmac-sha256" in text and report.summary() in text

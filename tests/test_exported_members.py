@@ -19,6 +19,7 @@ EXPECTED = {
     "iter_contacts", "plan_merge", "write_merged", "DisplayOptions", "Findings",
     "display_options", "StreamReport", "verify_file", "write_manifest",
     "Auth", "CredentialsError", "IncompleteSourceError", "Secret",
+    "Key", "check_passphrase", "generate_key", "key_dir",
 }
 
 

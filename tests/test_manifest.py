@@ -90,22 +90,24 @@ def _personal_values(people: list[books.Person]) -> set[str]:
     return {v for v in out if len(v) >= 2}
 
 
-@pytest.mark.parametrize("key", [None, b"correct horse battery staple"])
-def test_manifest_holds_no_personal_data(key: bytes | None) -> None:
+@pytest.mark.parametrize("unkeyed", [False, True])
+def test_manifest_holds_no_personal_data(unkeyed: bool) -> None:
     people, backup = _backup(60)
-    text = cg.Manifest.build(backup, key=key).dumps()
+    manifest = cg.Manifest.build(backup, unkeyed=unkeyed)
+    text = manifest.dumps()
     for value in _personal_values(people):
         assert value not in text, value
     doc = json.loads(text)
-    assert doc["schema_version"] == 1
-    assert doc["algorithm"] == ("hmac-sha256" if key else "salted-sha256")
+    assert doc["schema_version"] == 2
+    assert doc["algorithm"] == ("salted-sha256" if unkeyed else "hmac-sha256")
     assert re.fullmatch(r"[0-9a-f]{32}", doc["salt"])
+    assert ("key_id" in doc) == ("signature" in doc) == (not unkeyed)
+    assert manifest.key is None or manifest.key.key_id == doc["key_id"]
+    assert manifest.key is None or manifest.key.material.hex() not in text
     for entry in doc["contacts"]:
-        if key is None:
-            # no leave-one-out digest whose remainder is phones/emails alone
-            groups = set(entry["counts"])
-            for left_out in entry["partial"]:
-                assert not groups - {left_out} <= {"phone", "email"}
+        assert "counts" not in entry  # a card's shape is not recorded
+        if unkeyed:  # integrity only: nothing that depends on part of a card
+            assert entry["partial"] == {}
 
 
 def test_salt_makes_manifests_of_the_same_backup_unlinkable() -> None:
@@ -116,7 +118,7 @@ def test_salt_makes_manifests_of_the_same_backup_unlinkable() -> None:
 
 def test_keyed_manifest_detects_any_alteration(tmp_path: Path) -> None:
     _, backup = _backup(20)
-    key = "s3cret"
+    key = "tundra kettle oboe meridian"
     path = tmp_path / "m.json"
     cg.Manifest.build(backup, key=key).save(path)
     assert cg.verify(backup, cg.Manifest.load(path, key=key), key=key).ok
@@ -127,9 +129,9 @@ def test_keyed_manifest_detects_any_alteration(tmp_path: Path) -> None:
     tampered = json.dumps(doc)
     with pytest.raises(cg.ManifestSignatureError):
         cg.Manifest.loads(tampered, key=key)
-    with pytest.raises(cg.ManifestSignatureError):
-        cg.Manifest.loads(text, key="wrong")
-    with pytest.raises(cg.UsageError):
+    with pytest.raises(cg.ManifestSignatureError, match="not the manifest's key"):
+        cg.Manifest.loads(text, key="wrong but long enough")
+    with pytest.raises(cg.UsageError, match="pass its passphrase"):
         cg.verify(backup, cg.Manifest.loads(text))  # keyed manifest, no key
     assert isinstance(cg.ManifestSignatureError("x"), ValueError)
 
@@ -137,7 +139,7 @@ def test_keyed_manifest_detects_any_alteration(tmp_path: Path) -> None:
 def test_save_is_atomic_and_load_errors_are_contactguard_errors(tmp_path: Path) -> None:
     _, backup = _backup(3)
     path = tmp_path / "m.json"
-    cg.Manifest.build(backup).save(path)
+    cg.Manifest.build(backup, unkeyed=True).save(path)
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]  # no temp file left
     with pytest.raises(cg.ManifestError):
         cg.Manifest.loads("{}")
@@ -158,27 +160,52 @@ def _golden_backup() -> cg.Snapshot:
     return cg.loads(books.ios_backup(books.make_people(8, seed=42, photo_share=0.5)))
 
 
+#: The raw key of the schema-2 golden file (32 bytes; a test value, not a secret).
+GOLDEN_KEY_2 = bytes(range(32))
+_GOLDEN_KEYS: dict[str, bytes | None] = {"v1-salted.json": None, "v1-keyed.json": GOLDEN_KEY,
+                                         "v2-unkeyed.json": None, "v2-keyed.json": GOLDEN_KEY_2}
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.json")))
 def test_golden_manifests_written_by_old_versions_still_verify(name: str) -> None:
     """Files in tests/data/manifests were written by released versions; never edit them."""
-    key = GOLDEN_KEY if "keyed" in name else None
+    key = _GOLDEN_KEYS[name]
     manifest = cg.Manifest.load(DATA / name, key=key)
     assert cg.verify(_golden_backup(), manifest, key=key).identical
+    if name.startswith("v1-"):
+        assert manifest.schema_version == 1
+        (warning,) = manifest.warnings
+        assert "schema 1" in warning and "rebuild it" in warning
+    elif name == "v2-unkeyed.json":
+        assert "integrity only" in manifest.warnings[0]
+    else:
+        assert manifest.warnings == ()
 
 
 def test_golden_files_exist() -> None:
-    assert (DATA / "v1-salted.json").exists() and (DATA / "v1-keyed.json").exists()
+    assert set(_GOLDEN_KEYS) == {p.name for p in DATA.glob("*.json")}
 
 
 def test_current_output_matches_golden_apart_from_time_and_generator() -> None:
-    for name, key in (("v1-salted.json", None), ("v1-keyed.json", GOLDEN_KEY)):
-        built = cg.Manifest.build(_golden_backup(), key=key, salt=GOLDEN_SALT)
+    for name, key in (("v2-unkeyed.json", None), ("v2-keyed.json", GOLDEN_KEY_2)):
+        built = cg.Manifest.build(_golden_backup(), key=key, unkeyed=key is None,
+                                  salt=GOLDEN_SALT)
         golden = cg.Manifest.load(DATA / name, key=key)
         assert built.entries == golden.entries
         assert built.snapshot_digest == golden.snapshot_digest
+        assert built.key_id == golden.key_id
+
+
+def test_schema_1_entries_still_sign_as_they_were_written() -> None:
+    text = (DATA / "v1-keyed.json").read_text(encoding="utf-8")
+    manifest = cg.Manifest.loads(text, key=GOLDEN_KEY)
+    assert manifest.dumps() == text
+    with pytest.raises(cg.ManifestSignatureError):
+        cg.Manifest.loads(text, key=b"another key")
 
 
 if os.environ.get("CONTACTGUARD_WRITE_GOLDEN"):  # pragma: no cover - run by hand, once
-    cg.Manifest.build(_golden_backup(), salt=GOLDEN_SALT).save(DATA / "v1-salted.json")
-    cg.Manifest.build(_golden_backup(), key=GOLDEN_KEY, salt=GOLDEN_SALT).save(
-        DATA / "v1-keyed.json")
+    cg.Manifest.build(_golden_backup(), unkeyed=True, salt=GOLDEN_SALT).save(
+        DATA / "v2-unkeyed.json")
+    cg.Manifest.build(_golden_backup(), key=GOLDEN_KEY_2, salt=GOLDEN_SALT).save(
+        DATA / "v2-keyed.json")

@@ -19,21 +19,26 @@ def _files(tmp_path: Path) -> tuple[list[books.Person], Path]:
     return people, backup
 
 
-@pytest.mark.parametrize("key", [None, "secret"])
-def test_streamed_manifest_is_byte_identical_to_save(tmp_path: Path, key: str | None) -> None:
+RAW_KEY = bytes(range(100, 132))
+PASSPHRASE = "tundra kettle oboe meridian"
+
+
+@pytest.mark.parametrize("key", [None, RAW_KEY])
+def test_streamed_manifest_is_byte_identical_to_save(tmp_path: Path, key: bytes | None) -> None:
     _, backup = _files(tmp_path)
     snap = cg.load(backup)
-    built = cg.Manifest.build(snap, key=key, salt=b"\x01" * 16)
+    built = cg.Manifest.build(snap, key=key, unkeyed=key is None, salt=b"\x01" * 16)
     built.save(tmp_path / "a.json")
     n = cg.write_manifest(cg.iter_contacts(backup), tmp_path / "b.json", key=key,
-                          salt=b"\x01" * 16, created=built.created,
+                          unkeyed=key is None, salt=b"\x01" * 16, created=built.created,
                           source_name=snap.source.name)
     assert n == 300
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
-@pytest.mark.parametrize("key", [None, "secret"])
-def test_verify_file_agrees_with_verify(tmp_path: Path, key: str | None) -> None:
+@pytest.mark.parametrize("key", [None, RAW_KEY, PASSPHRASE])
+def test_verify_file_agrees_with_verify(tmp_path: Path, key: bytes | str | None) -> None:
+    """None: a generated key, stored in the key folder and found there by its id."""
     people, backup = _files(tmp_path)
     manifest = tmp_path / "m.json"
     cg.write_manifest(cg.iter_contacts(backup), manifest, key=key)
@@ -66,13 +71,15 @@ def test_verify_file_agrees_with_verify(tmp_path: Path, key: str | None) -> None
 def test_verify_file_detects_tampering_and_misuse(tmp_path: Path) -> None:
     _, backup = _files(tmp_path)
     manifest = tmp_path / "m.json"
-    cg.write_manifest(cg.iter_contacts(backup), manifest, key="k")
-    assert cg.verify_file(backup, manifest, key="k").ok
+    cg.write_manifest(cg.iter_contacts(backup), manifest, key=PASSPHRASE)
+    assert cg.verify_file(backup, manifest, key=PASSPHRASE).ok
     text = manifest.read_text()
     manifest.write_text(text.replace('"line": 1,', '"line": 2,', 1))
     with pytest.raises(cg.ManifestSignatureError):
-        cg.verify_file(backup, manifest, key="k")
-    with pytest.raises(cg.UsageError):
+        cg.verify_file(backup, manifest, key=PASSPHRASE)
+    with pytest.raises(cg.ManifestSignatureError, match="not the manifest's key"):
+        cg.verify_file(backup, manifest, key=RAW_KEY)
+    with pytest.raises(cg.UsageError, match="pass its passphrase"):
         cg.verify_file(backup, manifest)
     with pytest.raises(cg.ManifestError):
         cg.verify_file(backup, backup)

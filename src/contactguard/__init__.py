@@ -50,7 +50,15 @@ from ._identity import (
     match,
     snapshot_digest,
 )
-from ._manifest import Manifest, ManifestEntry, write_manifest
+from ._manifest import (
+    Key,
+    Manifest,
+    ManifestEntry,
+    check_passphrase,
+    generate_key,
+    key_dir,
+    write_manifest,
+)
 from ._model import (
     KINDS,
     Contact,
@@ -109,6 +117,7 @@ __all__ = [
     "Fingerprint",
     "IncompleteSourceError",
     "IsoDate",
+    "Key",
     "Limits",
     "Manifest",
     "ManifestEntry",
@@ -137,6 +146,7 @@ __all__ = [
     "__version__",
     "canonical_form",
     "check",
+    "check_passphrase",
     "compare_copies",
     "detect",
     "diff",
@@ -145,7 +155,9 @@ __all__ = [
     "dumps",
     "find_duplicates",
     "fingerprint",
+    "generate_key",
     "iter_contacts",
+    "key_dir",
     "load",
     "loads",
     "match",

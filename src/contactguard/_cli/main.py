@@ -32,8 +32,8 @@ from .._compare import (
 )
 from .._core import ContactGuardError, CredentialsError, UsageError, atomic_write
 from .._detect import check
-from .._manifest import Manifest, write_manifest
-from .._model import Snapshot
+from .._manifest import KeyLike, Manifest, stale_temporaries, write_manifest
+from .._model import Finding, Snapshot
 from .._read import iter_contacts, load
 from .._report import (
     FAIL_LEVELS,
@@ -54,6 +54,7 @@ from .._report import (
 )
 from .._version import __version__
 from .access import add_remote_options, remote_kwargs
+from .keys import TerminatedError, add_key_options, given_key, manifest_key, signals_exit
 
 __all__ = ["EXIT_KEY", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 
@@ -127,13 +128,6 @@ def _common() -> _Parser:
     return p
 
 
-def _key_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--key-file", metavar="K", help="read the manifest key from file K")
-    g.add_argument("--key-env", metavar="VAR",
-                   help="read the manifest key from environment variable VAR")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
 
@@ -168,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --manifest: stream each FILE in bounded memory (for files too "
                         "large to load); intact contacts are counted, not listed, and "
                         "copies are checked against the manifest only")
-    _key_options(p)
+    add_key_options(p)
 
     p = command("manifest", "write a manifest: a private, tamper-evident record of a backup")
     p.add_argument("file", metavar="FILE")
@@ -177,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stream", action="store_true",
                    help="stream FILE in bounded memory (for files too large to load); the "
                         "report lists reading findings only")
-    _key_options(p)
+    add_key_options(p, writing=True)
 
     p = command("dupes", "find contacts that look like the same person")
     p.add_argument("file", metavar="FILE")
@@ -221,6 +215,10 @@ class _Run:
         self.progress = progress
         self.inputs: list[str] = []   # every path read: never written over
         self.backups: list[str] = []  # the contact files among them (for --max-age)
+        self.notes: list[str] = []    # said on stderr: where a key went, what is unsafe
+
+    def key(self) -> KeyLike | None:
+        return given_key(self.args, self.inputs)
 
     def load(self, path: str) -> Snapshot:
         self.progress.step(f"reading {path}")
@@ -228,27 +226,6 @@ class _Run:
         self.backups.append(path)
         return load(path, encoding=self.args.encoding, default_region=self.args.region,
                     **remote_kwargs(self.args))
-
-    def key(self) -> str | bytes | None:
-        args = self.args
-        if args.key_file:
-            self.inputs.append(args.key_file)
-            try:
-                data = Path(args.key_file).read_bytes()
-            except OSError as exc:
-                raise UsageError(f"cannot read the key file {args.key_file}: "
-                                 f"{exc.strerror or exc}") from None
-            key = data.rstrip(b"\r\n")
-            if not key:
-                raise UsageError(f"the key file {args.key_file} is empty")
-            return key
-        if args.key_env:
-            value = os.environ.get(args.key_env)
-            if not value:
-                raise UsageError(f"the environment variable {args.key_env} that should "
-                                 "hold the manifest key is not set or empty")
-            return value
-        return None
 
 
 def _same_or_inside(target: Path, source: Path) -> bool:
@@ -314,18 +291,24 @@ def _cmd_verify(run: _Run) -> Report:
     if args.manifest:
         key = run.key()
         run.inputs.append(args.manifest)
-        manifest = Manifest.load(args.manifest, key=key)
-        if manifest.keyed and key is None:
-            raise UsageError(f"the manifest {args.manifest} is keyed: give its key with "
-                             "--key-file or --key-env")
-        if not manifest.keyed and key is not None:
+        probe = Manifest.load(args.manifest)
+        if not probe.keyed and key is not None:
             raise UsageError(f"the manifest {args.manifest} was built without a key; "
                              "leave out --key-file/--key-env")
+        manifest = Manifest.load(args.manifest, key=key) if key is not None else probe
+        if manifest.keyed and manifest.key is None:
+            where = (" (it was built with a passphrase: give it with --key-env)"
+                     if manifest.kdf is not None else
+                     f" (none is stored under its key id {manifest.key_id})"
+                     if manifest.key_id else "")
+            raise UsageError(f"the manifest {args.manifest} is keyed: give its key with "
+                             f"--key-file or --key-env{where}")
+        run.notes.extend(f"{args.manifest}: {w}" for w in manifest.warnings)
         for f in args.files:
             snap = check(run.load(f))
             checked.append(snap)
             run.progress.step(f"verifying {f}")
-            results.append(verify(snap, manifest, key=key))
+            results.append(verify(snap, manifest))  # its key was resolved once, above
         reference = args.manifest
     else:
         if args.key_file or args.key_env:
@@ -354,26 +337,31 @@ def _counting(progress: _Progress, label: str) -> Callable[[int, int], None]:
 
 def _cmd_manifest(run: _Run) -> Report:
     args = run.args
-    key = run.key()
+    _refuse_inputs(args.manifest_out, [args.file], "manifest")
+    if args.output and _same_or_inside(Path(args.output), Path(args.manifest_out)):
+        raise UsageError("--output and -o name the same file; give the report and the "
+                         "manifest different paths")
+    key = manifest_key(args, run.inputs, run.notes)
+    options = {"key": key, "unkeyed": key is None, "keep_names": args.keep_names}
     if args.stream:
         run.inputs.append(args.file)
         run.backups.append(args.file)
         _refuse_inputs(args.manifest_out, run.inputs, "manifest")
+        stale = [Finding.of("stale-temporary-file", f"{p.name} was left by a run that was "
+                            "killed; it was ignored (delete it)", source=str(p))
+                 for p in stale_temporaries(args.manifest_out)]
         run.progress.step(f"reading {args.file}")
         stream = iter_contacts(args.file, encoding=args.encoding)
-        count = write_manifest(stream, args.manifest_out, key=key, region=args.region,
-                               source_name=args.file)
+        count = write_manifest(stream, args.manifest_out, region=args.region,
+                               source_name=args.file, **options)
         return streamed_manifest_report(
             count, path=args.file, output=args.manifest_out,
             algorithm="hmac-sha256" if key is not None else "salted-sha256",
-            region=args.region, findings=stream.findings, **_options(args))
+            region=args.region, findings=[*stream.findings, *stale], **_options(args))
     snap = check(run.load(args.file))
     _refuse_inputs(args.manifest_out, run.inputs, "manifest")
-    if args.output and _same_or_inside(Path(args.output), Path(args.manifest_out)):
-        raise UsageError("--output and -o name the same file; give the report and the "
-                         "manifest different paths")
     run.progress.step("building the manifest")
-    manifest = Manifest.build(snap, key=key, region=args.region)
+    manifest = Manifest.build(snap, region=args.region, **options)
     manifest.save(args.manifest_out)
     return manifest_report(manifest, snap, output=args.manifest_out, path=args.file,
                            **_options(args))
@@ -421,6 +409,8 @@ def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     run = _Run(args, progress)
     try:
         doc = _COMMANDS[args.command](run)
+        for note in run.notes:
+            stderr.write(f"contactguard: warning: {note}\n")
         if args.output:
             _refuse_inputs(args.output, run.inputs, "report")
         stale = None
@@ -466,7 +456,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"contactguard: error: {exc}\n")
         return EXIT_USAGE
     try:
-        return _run(args, sys.stdout, sys.stderr)
+        with signals_exit():
+            return _run(args, sys.stdout, sys.stderr)
+    except TerminatedError as exc:
+        sys.stderr.write(f"contactguard: stopped by signal {exc.signum}\n")
+        return 128 + exc.signum
     except CredentialsError as exc:
         sys.stderr.write(f"contactguard: error: {' '.join(str(exc).split())}\n")
         return EXIT_KEY

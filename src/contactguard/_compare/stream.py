@@ -32,14 +32,13 @@ from .._core import ManifestError, ManifestSignatureError, SourceError, UsageErr
 from .._detect import contact_findings
 from .._identity import CANONICAL_VERSION, canonical_fields
 from .._manifest import (
-    FORMAT_NAME,
-    SCHEMA_VERSION,
     ContactDigests,
+    KeyLike,
     ManifestEntry,
-    Sealer,
-    _key_bytes,
+    check_header,
     contact_digests,
-    sign_stream,
+    manifest_warnings,
+    open_sealer,
 )
 from .._model import Finding, Findings, Severity
 from .._read import Limits, iter_contacts
@@ -109,12 +108,9 @@ class _ManifestFile:
         except ValueError as exc:
             raise ManifestError(f"{self.path}: not a manifest written by contactguard "
                                 f"(header: {exc})") from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
+        if not isinstance(header, dict):
             raise ManifestError(f"{self.path}: not a contactguard manifest")
-        version = header.get("schema_version")
-        if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
-            raise ManifestError(f"manifest schema_version {version!r} is not one this "
-                                f"version reads (1..{SCHEMA_VERSION})")
+        check_header(header, str(self.path))
         if header.get("canonical") != CANONICAL_VERSION:
             raise ManifestError(f"manifest uses canonical form {header.get('canonical')!r};"
                                 f" this version computes {CANONICAL_VERSION!r}")
@@ -139,13 +135,11 @@ class _ManifestFile:
 
 
 def _entry(raw: dict[str, Any]) -> ManifestEntry:
-    return ManifestEntry(int(raw["index"]), raw.get("line"), raw.get("uid"), str(raw["digest"]),
-                         dict(raw.get("counts", {})), dict(raw.get("partial", {})),
-                         raw.get("source"))
+    return ManifestEntry.from_json(raw)
 
 
 def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str], *,
-                key: bytes | str | None = None, limits: Limits | None = None,
+                key: KeyLike | None = None, limits: Limits | None = None,
                 max_detail: int = 100_000, check_values: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> StreamReport:
     """Check a backup file against a manifest file without loading either whole.
@@ -165,13 +159,7 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     except OSError as exc:
         raise SourceError(f"cannot read manifest {mpath}: {exc.strerror or exc}") from exc
     header = mfile.header
-    k = _key_bytes(key)
-    keyed = header.get("algorithm") == "hmac-sha256"
-    if keyed and k is None:
-        raise UsageError("this manifest is keyed: pass the key it was built with")
-    if not keyed and k is not None:
-        raise UsageError("this manifest has no key; it was built without one")
-    sealer = Sealer(bytes.fromhex(str(header["salt"])), k)
+    sealer, _ = open_sealer(header, key)
     region = header.get("region")
     total = int(header.get("contact_count", 0))
 
@@ -186,8 +174,8 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
             yield raw
 
     signed = {n: v for n, v in header.items() if n != "signature"}
-    if keyed and k is not None:
-        expected = sign_stream(k, signed, entries_for_signature())
+    if sealer.keyed:
+        expected = sealer.sign(signed, entries_for_signature())
         if not hmac.compare_digest(expected, str(header.get("signature", ""))):
             raise ManifestSignatureError(
                 "manifest signature does not match: it was altered, or the key is wrong")
@@ -251,6 +239,8 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
         Finding.of("findings-truncated", f"{seen - cap:,} more {kind!r} findings were "
                    f"counted but not kept (limit {cap:,})", source=str(source))
         for kind, seen in sorted(per_kind.items()) if seen > cap)
+    value_findings.extend(Finding.of("manifest-unprotected", w, source=str(mpath))
+                          for w in manifest_warnings(header))
     return StreamReport(str(source), total, checked, intact, verdicts,
                         Findings([*stream.findings, *value_findings]), undetailed)
 

@@ -21,7 +21,7 @@ from typing import Final
 from .._core import ManifestError, expect
 from .._detect import detect
 from .._identity import CANONICAL_VERSION, canonical_fields
-from .._manifest import ContactDigests, Manifest, ManifestEntry, contact_digests
+from .._manifest import ContactDigests, KeyLike, Manifest, ManifestEntry, contact_digests
 from .._model import Finding, Findings, Severity, Snapshot
 from .._notebook import (
     VERDICT_COLUMNS,
@@ -249,6 +249,10 @@ def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None =
 def _group_changes(entry: ManifestEntry, group: str, now: dict[str, int], how: str
                    ) -> tuple[FieldChange, ...]:
     prop = _GROUP_PROPERTY.get(group, "X-OTHER")
+    if not entry.counts:  # schema 2 keeps no counts: what the digests show, no more
+        kind = how if how in {"lost", "added"} else "changed"
+        n = max(now.get(group, 0), 1) if how == "added" else 1
+        return tuple(FieldChange(kind, prop) for _ in range(n))
     before, after = entry.counts.get(group, 0), now.get(group, 0)
     if how == "lost" or after == 0:
         return tuple(FieldChange("lost", prop) for _ in range(max(before, 1)))
@@ -260,10 +264,12 @@ def _group_changes(entry: ManifestEntry, group: str, now: dict[str, int], how: s
     return tuple(out)
 
 
-def verify(snapshot: Snapshot, manifest: Manifest, *, key: bytes | str | None = None
+def verify(snapshot: Snapshot, manifest: Manifest, *, key: KeyLike | None = None
            ) -> ManifestReport:
     """Check ``snapshot`` against ``manifest``: which recorded contacts are missing, which
-    changed (and which kind of field), which are new.  A keyed manifest needs its ``key``.
+    changed (and which kind of field), which are new.  A keyed manifest needs its key:
+    ``key`` (as for :meth:`Manifest.build`), else the one the manifest was built or loaded
+    with, else the key stored under its key id (see :func:`contactguard.key_dir`).
     """
     expect(snapshot, Snapshot, "verify()'s snapshot")
     expect(manifest, Manifest, "verify()'s manifest")
@@ -369,6 +375,8 @@ def _changes_by_partials(e: ManifestEntry, d: ContactDigests) -> tuple[FieldChan
             return _group_changes(e, g, d.counts, "changed")
         if d.digest == pd:
             return _group_changes(e, g, d.counts, "lost")
+    if not e.counts:  # schema 2: no counts to compare
+        return (FieldChange("changed", "X-OTHER"),)
     groups = set(e.counts) | set(d.counts)
     return tuple(FieldChange("changed", _GROUP_PROPERTY.get(g, "X-OTHER"))
                  for g in sorted(groups) if e.counts.get(g) != d.counts.get(g)) or (

@@ -5,36 +5,33 @@ A manifest is built from a snapshot and saved beside the backup (JSON, schema
 and names the contacts that were lost, added or changed, and for changed ones which kind
 of data (phone, email, photo, …).
 
-What it stores, and why that is safe to keep next to the backup:
+What it stores (schema 2), and why nothing in it can be checked without the key:
 
-* no name, phone number, email or other value in clear; UIDs only when they look opaque;
-* per contact, a digest of its canonical form, *salted* with 16 random bytes chosen per
-  manifest (so digests cannot be looked up in precomputed tables or compared across
-  manifests) or, when a key is given, an HMAC-SHA256 under that key (then nobody without
-  the key can test a guess at all);
-* per contact, "leave-one-field-out" digests (the contact without its phones, without its
-  emails, …) so a changed or lost field can be named.  Without a key, a leave-one-out
-  digest whose remainder would be phone numbers or emails alone is not stored: an 11-digit
-  number has few enough possibilities to be guessed against a salted digest;
-* per contact, how many values of each field it had (``{"phone": 2, "photo": 1}``);
-* with a key, an HMAC over the whole manifest, so any alteration is detected.
+* the key's id, never the key (see :mod:`.keys`); for a passphrase, the scrypt salt and
+  parameters (see :mod:`.kdf`);
+* per contact, ``HMAC-SHA256(key, salt ‖ canonical form)``, and the same of the contact
+  without each field group (its phones, its emails, …) so a changed or lost field can be
+  named; no per-field counts (they would show each card's shape);
+* UIDs only when they look opaque; file names as keyed digests unless ``keep_names``;
+* an HMAC over the whole manifest, so any alteration is detected.
+
+An *unkeyed* manifest (``unkeyed=True``) is for integrity only: salted SHA-256 of each
+whole contact, no leave-one-out digest, no file names.  Anyone holding it can test a guess
+(a card holding one phone number is one of ~10⁹ numbers), so it must not be shared.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
+import glob
 import itertools
 import json
 import os
-import re
 import tempfile
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from .._core import (
     ManifestError,
@@ -45,79 +42,22 @@ from .._core import (
     atomic_write,
     expect,
 )
-from .._identity import CANONICAL_VERSION, FIELD_GROUPS, canonical_fields, merkle_root
+from .._identity import CANONICAL_VERSION, canonical_fields, merkle_root
 from .._model import Contact, Snapshot
 from .._normalize import check_region, region_for
 from .._version import __version__
+from .digests import Sealer, contact_digests
+from .format import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    check_header,
+    head_text,
+    manifest_warnings,
+    open_sealer,
+)
+from .keys import Key, KeyLike, generate_key, resolve_key, store_key
 
-__all__ = ["SCHEMA_VERSION", "ContactDigests", "Manifest", "ManifestEntry", "Sealer",
-           "head_text", "sign_stream", "write_manifest"]
-
-SCHEMA_VERSION: Final = 1
-FORMAT_NAME: Final = "contactguard-manifest"
-#: Field groups whose values alone are short enough to guess (see module docstring).
-GUESSABLE_GROUPS: Final = frozenset({"phone", "email"})
-_OPAQUE_UID: Final = re.compile(r"[A-Za-z0-9:._\-{}]{1,128}\Z")
-_DIGITS_RUN: Final = re.compile(r"\d{7,}")
-
-
-def _group(prop: str) -> str:
-    return FIELD_GROUPS.get(prop, "other")
-
-
-def _safe_uid(uid: str | None) -> str | None:
-    """The UID if it looks like an opaque identifier (no '@', no long digit run)."""
-    if uid is None or "@" in uid or _DIGITS_RUN.search(uid) or not _OPAQUE_UID.match(uid):
-        return None
-    return uid
-
-
-class Sealer:
-    """Digests under one manifest's salt and optional key."""
-
-    def __init__(self, salt: bytes, key: bytes | None) -> None:
-        self.salt = salt
-        self.key = key
-
-    @property
-    def algorithm(self) -> str:
-        return "hmac-sha256" if self.key is not None else "salted-sha256"
-
-    def digest(self, data: bytes, size: int = 16) -> str:
-        if self.key is not None:
-            return hmac.new(self.key, self.salt + data, hashlib.sha256).digest()[:size].hex()
-        return hashlib.sha256(self.salt + data).digest()[:size].hex()
-
-    def fields_digest(self, fields: Iterable[tuple[str, str]]) -> str:
-        form = "\n".join([CANONICAL_VERSION, *(f"{n}:{v}" for n, v in fields)])
-        return self.digest(form.encode("utf-8", "surrogatepass"))
-
-
-@dataclass(frozen=True, slots=True)
-class ContactDigests:
-    """A contact's sealed digests: whole, and leave-one-field-group-out."""
-
-    digest: str
-    partial: dict[str, str]
-    counts: dict[str, int]
-
-
-def contact_digests(fields: Sequence[tuple[str, str]], sealer: Sealer) -> ContactDigests:
-    """Digests of one contact's canonical fields under ``sealer``."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for prop, value in fields:
-        groups[_group(prop)].append((prop, value))
-    counts = {g: len(v) for g, v in sorted(groups.items())}
-    partial: dict[str, str] = {}
-    for g in sorted(groups):
-        rest = [f for f in fields if _group(f[0]) != g]
-        rest_groups = {_group(p) for p, _ in rest}
-        if not rest:
-            continue
-        if sealer.key is None and rest_groups <= GUESSABLE_GROUPS:
-            continue
-        partial[g] = sealer.fields_digest(rest)
-    return ContactDigests(sealer.fields_digest(fields), partial, counts)
+__all__ = ["Manifest", "ManifestEntry", "stale_temporaries", "write_manifest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,18 +80,71 @@ class ManifestEntry:
         where = f", line {self.line}" if self.line is not None else ""
         return f"contact #{self.index + 1}{where}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
         out: dict[str, Any] = {"index": self.index, "line": self.line, "uid": self.uid,
-                               "digest": self.digest, "counts": self.counts,
-                               "partial": self.partial}
+                               "digest": self.digest, "partial": self.partial}
+        if schema == 1:
+            out["counts"] = self.counts
         if self.source is not None:
             out["source"] = self.source
         return out
 
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> ManifestEntry:
+        return cls(int(raw["index"]), raw.get("line"), raw.get("uid"), str(raw["digest"]),
+                   dict(raw.get("counts", {})), dict(raw.get("partial", {})),
+                   raw.get("source"))
+
+
+def _safe_uid(uid: str | None) -> str | None:
+    """The UID if it looks like an opaque identifier (no '@', no long digit run)."""
+    import re  # noqa: PLC0415
+
+    if uid is None or "@" in uid or re.search(r"\d{7,}", uid) or not re.fullmatch(
+            r"[A-Za-z0-9:._\-{}]{1,128}", uid):
+        return None
+    return uid
+
+
+def _basename(name: str | None) -> str | None:
+    if name is None:
+        return None
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _stored_name(name: str | None, sealer: Sealer, keep_names: bool) -> str | None:
+    base = _basename(name)
+    if base is None or keep_names:
+        return base
+    return sealer.name_digest(base) if sealer.keyed else None
+
+
+def _choose_key(key: KeyLike | None, unkeyed: bool) -> Key | None:
+    if unkeyed:
+        if key is not None:
+            raise UsageError("pass a key or unkeyed=True, not both")
+        return None
+    return resolve_key(key) if key is not None else generate_key()
+
+
+def _entry(index: int, contact: Contact, region: str | None, sealer: Sealer,
+           keep_names: bool) -> ManifestEntry:
+    d = contact_digests(canonical_fields(contact, region=region), sealer)
+    return ManifestEntry(index, contact.line, _safe_uid(contact.uid), d.digest, {},
+                         d.partial, _stored_name(contact.source, sealer, keep_names))
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """A saved record of a snapshot's contacts (see the module docstring for contents)."""
+    """A saved record of a snapshot's contacts (see the module docstring for contents).
+
+    ``key`` is the key this manifest object was built or loaded with, if any: it is kept
+    for :func:`contactguard.verify` and for :meth:`save`, and never shown or written.
+    """
 
     entries: tuple[ManifestEntry, ...]
     salt: str
@@ -164,67 +157,81 @@ class Manifest:
     canonical: str = CANONICAL_VERSION
     schema_version: int = SCHEMA_VERSION
     signature: str | None = None
+    key_id: str | None = None
+    kdf: Mapping[str, Any] | None = None
+    key: Key | None = field(default=None, compare=False, repr=False)
 
     @property
     def keyed(self) -> bool:
         return self.algorithm == "hmac-sha256"
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What this manifest does not protect (empty for a keyed manifest of schema 2)."""
+        return manifest_warnings(self._header())
+
     def __len__(self) -> int:
         return len(self.entries)
 
-    def sealer(self, key: bytes | str | None = None) -> Sealer:
-        """The digest function of this manifest (needs ``key`` when it is keyed)."""
-        k = _key_bytes(key)
-        if self.keyed and k is None:
-            raise UsageError("this manifest is keyed: pass the key it was built with")
-        if not self.keyed and k is not None:
-            raise UsageError("this manifest has no key; it was built without one")
-        return Sealer(bytes.fromhex(self.salt), k)
+    def sealer(self, key: KeyLike | None = None) -> Sealer:
+        """The digest function of this manifest (a keyed one needs its key: ``key``, the
+        key it was built or loaded with, or one stored under its key id)."""
+        return open_sealer(self._header(), key if key is not None else self.key)[0]
 
     @classmethod
-    def build(cls, snapshot: Snapshot, *, key: bytes | str | None = None,
-              region: str | None = None, salt: bytes | None = None) -> Manifest:
-        """Record ``snapshot``.  ``key`` (bytes or str) makes it keyed (HMAC); ``salt`` is
-        for reproducible tests only (default: 16 random bytes)."""
+    def build(cls, snapshot: Snapshot, *, key: KeyLike | None = None,
+              unkeyed: bool = False, keep_names: bool = False, region: str | None = None,
+              salt: bytes | None = None) -> Manifest:
+        """Record ``snapshot``, keyed.
+
+        ``key``: a :class:`~contactguard.Key`, bytes (a raw key of ≥ 32 random bytes), a
+        str (a passphrase, stretched with scrypt) or a path (a key file); without one a
+        random key is generated, and :meth:`save` stores it in the key folder.
+        ``unkeyed=True`` builds an integrity-only manifest (see the module docstring).
+        ``keep_names`` stores file names in clear.  ``salt`` is for reproducible tests.
+        """
         expect(snapshot, Snapshot, "Manifest.build()'s snapshot")
+        k = _choose_key(key, unkeyed)
         region = check_region(region) if region is not None else region_for(snapshot)
-        sealer = Sealer(salt if salt is not None else os.urandom(16), _key_bytes(key))
-        entries = []
-        for index, contact in enumerate(snapshot):
-            d = contact_digests(canonical_fields(contact, region=region), sealer)
-            entries.append(ManifestEntry(index, contact.line, _safe_uid(contact.uid),
-                                         d.digest, d.counts, d.partial,
-                                         _basename(contact.source)))
+        sealer = Sealer(salt if salt is not None else os.urandom(16),
+                        k.material if k else None)
+        entries = tuple(_entry(i, c, region, sealer, keep_names)
+                        for i, c in enumerate(snapshot))
         root = merkle_root((bytes.fromhex(e.digest) for e in entries),
                            hash_fn=lambda b: bytes.fromhex(sealer.digest(b, 32))).hex()
         manifest = cls(
-            entries=tuple(entries), salt=sealer.salt.hex(), algorithm=sealer.algorithm,
-            region=region, snapshot_digest=root,
-            created=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+            entries=entries, salt=sealer.salt.hex(), algorithm=sealer.algorithm,
+            region=region, snapshot_digest=root, created=_now(),
             generator=f"contactguard {__version__}",
-            source_name=_basename(snapshot.source.name),
-        )
-        if sealer.key is not None:
-            manifest = _with_signature(manifest, sealer.key)
+            source_name=_stored_name(snapshot.source.name, sealer, keep_names),
+            key_id=k.key_id if k else None, kdf=k.kdf if k else None, key=k)
+        if k is not None:
+            manifest = replace(manifest, signature=manifest._sign(sealer))
         return manifest
 
     # -- persistence -------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def _header(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "format": FORMAT_NAME,
-            "schema_version": self.schema_version,
-            "generator": self.generator,
-            "created": self.created,
-            "canonical": self.canonical,
-            "algorithm": self.algorithm,
-            "salt": self.salt,
-            "region": self.region,
-            "source": self.source_name,
-            "contact_count": len(self.entries),
-            "snapshot_digest": self.snapshot_digest,
-            "contacts": [e.to_json() for e in self.entries],
+            "format": FORMAT_NAME, "schema_version": self.schema_version,
+            "generator": self.generator, "created": self.created,
+            "canonical": self.canonical, "algorithm": self.algorithm, "salt": self.salt,
+            "region": self.region, "source": self.source_name,
+            "contact_count": len(self.entries), "snapshot_digest": self.snapshot_digest,
         }
+        if self.key_id is not None:
+            out["key_id"] = self.key_id
+        if self.kdf is not None:
+            out["kdf"] = dict(self.kdf)
+        return out
+
+    def _sign(self, sealer: Sealer) -> str:
+        return sealer.sign(self._header(), (e.to_json(self.schema_version)
+                                            for e in self.entries))
+
+    def to_json(self) -> dict[str, Any]:
+        out = self._header()
+        out["contacts"] = [e.to_json(self.schema_version) for e in self.entries]
         if self.signature is not None:
             out["signature"] = self.signature
         return out
@@ -238,53 +245,63 @@ class Manifest:
         body = f',\n  "contacts": [\n{rows}\n  ]\n}}' if rows else ',\n  "contacts": []\n}'
         return head_text(doc) + body + "\n"
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the manifest to ``path`` atomically."""
+    def save(self, path: str | os.PathLike[str]) -> Path | None:
+        """Write the manifest to ``path`` atomically.  A key generated by :meth:`build` is
+        stored first (see :func:`contactguard.key_dir`); returns where, else ``None``."""
+        stored = None
+        if self.key is not None and self.key.origin == "random":
+            stored = store_key(self.key)
         atomic_write(path, self.dumps())
+        return stored
 
     @classmethod
-    def loads(cls, text: str | bytes, *, key: bytes | str | None = None) -> Manifest:
-        """Read a manifest; with ``key``, check its signature (ManifestSignatureError)."""
+    def loads(cls, text: str | bytes, *, key: KeyLike | None = None) -> Manifest:
+        """Read a manifest; with its key (given, or stored under its key id), check its
+        signature (ManifestSignatureError)."""
         try:
             doc = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ManifestError(f"not a manifest: invalid JSON ({exc})") from None
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        if not isinstance(doc, dict):
             raise ManifestError("not a contactguard manifest (no 'format' field)")
-        version = doc.get("schema_version")
-        if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
-            raise ManifestError(f"manifest schema_version {version!r} is not one this "
-                                f"version reads (1..{SCHEMA_VERSION})")
+        version = check_header(doc)
         try:
-            entries = tuple(ManifestEntry(
-                index=int(c["index"]), line=c.get("line"), uid=c.get("uid"),
-                digest=str(c["digest"]), counts=dict(c.get("counts", {})),
-                partial=dict(c.get("partial", {})), source=c.get("source"))
-                for c in doc["contacts"])
+            entries = tuple(ManifestEntry.from_json(c) for c in doc["contacts"])
+            kdf = doc.get("kdf")
             manifest = cls(
                 entries=entries, salt=str(doc["salt"]), algorithm=str(doc["algorithm"]),
                 region=doc.get("region"), snapshot_digest=str(doc["snapshot_digest"]),
                 created=str(doc.get("created", "")), generator=str(doc.get("generator", "")),
                 source_name=doc.get("source"), canonical=str(doc["canonical"]),
-                schema_version=version, signature=doc.get("signature"))
+                schema_version=version, signature=doc.get("signature"),
+                key_id=doc.get("key_id"), kdf=dict(kdf) if kdf is not None else None)
             bytes.fromhex(manifest.salt)
         except (KeyError, TypeError, ValueError) as exc:
             raise ManifestError(f"manifest is malformed: {exc!r}") from None
-        if manifest.algorithm not in {"hmac-sha256", "salted-sha256"}:
-            raise ManifestError(f"unknown manifest algorithm {manifest.algorithm!r}")
         if doc.get("contact_count", len(entries)) != len(entries):
             raise ManifestError("manifest contact_count does not match its contacts")
-        k = _key_bytes(key)
-        if manifest.keyed and k is not None:
-            expected = _with_signature(manifest, k).signature
-            if manifest.signature is None or not hmac.compare_digest(
-                    expected or "", manifest.signature):
-                raise ManifestSignatureError(
-                    "manifest signature does not match: it was altered, or the key is wrong")
-        return manifest
+        if not manifest.keyed:
+            if key is not None:
+                raise UsageError("this manifest has no key; it was built without one")
+            return manifest
+        if key is None and (version == 1 or manifest.kdf is not None):
+            return manifest  # verify() will ask for the key
+        try:
+            sealer, k = open_sealer(manifest._header(), key)
+        except UsageError:
+            if key is not None:
+                raise
+            return manifest  # no stored key under its id: verify() will ask for one
+        import hmac  # noqa: PLC0415
+
+        if manifest.signature is None or not hmac.compare_digest(
+                manifest._sign(sealer), manifest.signature):
+            raise ManifestSignatureError(
+                "manifest signature does not match: it was altered, or the key is wrong")
+        return replace(manifest, key=k)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, key: bytes | str | None = None
+    def load(cls, path: str | os.PathLike[str], *, key: KeyLike | None = None
              ) -> Manifest:
         """Read a manifest file (see :meth:`loads`)."""
         try:
@@ -294,83 +311,42 @@ class Manifest:
         return cls.loads(data, key=key)
 
     def __repr__(self) -> str:
-        return (f"<Manifest {len(self.entries)} contacts, {self.algorithm}, "
-                f"created {self.created}>")
+        keyed = f"key {self.key_id}" if self.key_id else self.algorithm
+        return (f"<Manifest {len(self.entries)} contacts, schema {self.schema_version}, "
+                f"{keyed}, created {self.created}>")
 
 
-for _cls in (Manifest, ManifestEntry, ContactDigests):
+for _cls in (Manifest, ManifestEntry):
     _cls.__module__ = "contactguard"
 
 
-def _basename(name: str | None) -> str | None:
-    if name is None:
-        return None
-    return name.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _key_bytes(key: bytes | str | None) -> bytes | None:
-    if key is None:
-        return None
-    if isinstance(key, str):
-        key = key.encode("utf-8")
-    if not isinstance(key, bytes) or not key:
-        raise UsageError("a manifest key must be non-empty bytes or str")
-    return key
-
-
-def _compact(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=True).encode("ascii")
-
-
-def sign_stream(key: bytes, header: dict[str, Any], entries: Iterable[dict[str, Any]]
-                ) -> str:
-    """HMAC-SHA256 over the manifest's canonical JSON (sorted keys, no spaces, ASCII),
-    computed piece by piece so a million-entry manifest is never held whole.
-
-    ``header`` is every top-level field but ``contacts`` and ``signature``.
-    """
-    mac = hmac.new(key, digestmod=hashlib.sha256)
-    mac.update(b"{")
-    for n, name in enumerate(sorted([*header, "contacts"])):
-        mac.update((b"," if n else b"") + _compact(name) + b":")
-        if name != "contacts":
-            mac.update(_compact(header[name]))
-            continue
-        mac.update(b"[")
-        for k, entry in enumerate(entries):
-            mac.update((b"," if k else b"") + _compact(entry))
-        mac.update(b"]")
-    mac.update(b"}")
-    return mac.hexdigest()
-
-
-def _with_signature(manifest: Manifest, key: bytes) -> Manifest:
-    from dataclasses import replace  # noqa: PLC0415
-
-    doc = manifest.to_json()
-    doc.pop("signature", None)
-    contacts = doc.pop("contacts")
-    return replace(manifest, signature=sign_stream(key, doc, contacts))
-
-
-def head_text(header: dict[str, Any]) -> str:
-    """The manifest file up to and including ``"contacts": [`` (see Manifest.dumps)."""
-    return json.dumps(header, indent=2, sort_keys=True, ensure_ascii=False)[:-2]
+def stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files a killed :func:`write_manifest` to ``path`` left behind (they are
+    never read; the caller may report or remove them)."""
+    target = Path(path)
+    pattern = f".{glob.escape(target.name)}.*.entries"
+    return sorted(target.parent.glob(pattern))
 
 
 def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
-                   key: bytes | str | None = None, region: str | None = None,
+                   key: KeyLike | None = None, unkeyed: bool = False,
+                   keep_names: bool = False, region: str | None = None,
                    source_name: str | None = None, salt: bytes | None = None,
                    created: str | None = None) -> int:
     """Write a manifest of ``contacts`` to ``path`` without holding them all.
 
-    Byte-for-byte the file :meth:`Manifest.save` writes for the same contacts, salt and
-    time, but streamed: entries go to a temporary file in the target folder, the header
-    (count, Merkle root, signature) is written when they are done, and the whole is moved
-    into place atomically.  ``region`` defaults to one inferred from the first contacts.
-    Returns the number of contacts.
+    Byte-for-byte the file :meth:`Manifest.save` writes for the same contacts, key, salt
+    and time, but streamed: entries go to a temporary file in the target folder (removed
+    on any exit that runs Python's cleanup; see :func:`stale_temporaries` for a killed
+    run), the header (count, Merkle root, signature) is written when they are done, and the
+    whole is moved into place atomically.  ``key``/``unkeyed``/``keep_names`` as for
+    :meth:`Manifest.build`; a generated key is stored in the key folder before anything
+    is written.  ``region`` defaults to one inferred from the first contacts.  Returns the
+    number of contacts.
     """
+    k = _choose_key(key, unkeyed)
+    if k is not None and k.origin == "random":
+        store_key(k)
     it = iter(contacts)
     if region is None:
         head: list[Contact] = []
@@ -382,7 +358,7 @@ def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
         it = itertools.chain(head, it)
     else:
         region = check_region(region)
-    sealer = Sealer(salt if salt is not None else os.urandom(16), _key_bytes(key))
+    sealer = Sealer(salt if salt is not None else os.urandom(16), k.material if k else None)
     target = Path(path)
     leaves: list[bytes] = []
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".entries",
@@ -392,26 +368,25 @@ def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             for index, contact in enumerate(it):
                 expect(contact, Contact, "write_manifest()'s contacts")
-                d = contact_digests(canonical_fields(contact, region=region), sealer)
-                entry = ManifestEntry(index, contact.line, _safe_uid(contact.uid), d.digest,
-                                      d.counts, d.partial, _basename(contact.source))
+                entry = _entry(index, contact, region, sealer, keep_names)
                 out.write(json.dumps(entry.to_json(), sort_keys=True, ensure_ascii=False))
                 out.write("\n")
-                leaves.append(bytes.fromhex(d.digest))
+                leaves.append(bytes.fromhex(entry.digest))
         root = merkle_root(leaves, hash_fn=lambda b: bytes.fromhex(sealer.digest(b, 32))).hex()
         header: dict[str, Any] = {
             "format": FORMAT_NAME, "schema_version": SCHEMA_VERSION,
-            "generator": f"contactguard {__version__}",
-            "created": created or datetime.datetime.now(datetime.UTC).replace(
-                microsecond=0).isoformat(),
+            "generator": f"contactguard {__version__}", "created": created or _now(),
             "canonical": CANONICAL_VERSION, "algorithm": sealer.algorithm,
-            "salt": sealer.salt.hex(), "region": region, "source": _basename(source_name),
+            "salt": sealer.salt.hex(), "region": region,
+            "source": _stored_name(source_name, sealer, keep_names),
             "contact_count": len(leaves), "snapshot_digest": root,
         }
-        if sealer.key is not None:
+        if k is not None:
+            header["key_id"] = k.key_id
+            if k.kdf is not None:
+                header["kdf"] = dict(k.kdf)
             with tmp.open(encoding="utf-8") as lines:
-                header["signature"] = sign_stream(sealer.key, header,
-                                                  (json.loads(line) for line in lines))
+                header["signature"] = sealer.sign(header, (json.loads(line) for line in lines))
         with atomic_open(target) as final, tmp.open(encoding="utf-8") as lines:
             final.write(head_text(header).encode("utf-8"))
             first = True
@@ -424,10 +399,3 @@ def write_manifest(contacts: Iterable[Contact], path: str | os.PathLike[str], *,
         tmp.unlink(missing_ok=True)
     return len(leaves)
 
-
-def count_groups(contacts: Iterable[Contact], region: str | None) -> Counter[str]:
-    """Total values per field group over ``contacts`` (for summaries)."""
-    out: Counter[str] = Counter()
-    for c in contacts:
-        out.update(_group(p) for p, _ in canonical_fields(c, region=region))
-    return out
