@@ -11,7 +11,9 @@ count.  A wrong passphrase is :class:`CredentialsError`; a missing one is
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import Final
 
@@ -98,7 +100,7 @@ def _seven_zip(label: str, data: bytes, limits: Limits, findings: list[Finding],
     password = access.passphrase.reveal() if access.passphrase is not None else None
     bad = (py7zr.exceptions.Bad7zFile, py7zr.exceptions.CrcError,
            py7zr.exceptions.DecompressionError, py7zr.exceptions.UnsupportedCompressionMethodError,
-           OSError, ValueError, EOFError, KeyError)
+           OSError, ValueError, EOFError, KeyError, lzma.LZMAError, zlib.error)
     try:
         archive = py7zr.SevenZipFile(io.BytesIO(data), password=password)
     except py7zr.exceptions.PasswordRequired:
