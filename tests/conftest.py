@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+def key_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
              ) -> Path:
     """Generated manifest keys go to a temporary folder, never the user's config folder."""
     folder = tmp_path_factory.mktemp("keys")

@@ -267,20 +267,20 @@ def test_manifest_with_key_env(book: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_manifest_without_key_generates_and_keeps_one(
-        book: Path, capsys: pytest.CaptureFixture[str], _key_dir: Path) -> None:
+        book: Path, capsys: pytest.CaptureFixture[str], key_folder: Path) -> None:
     code, _, err = run(capsys, "manifest", "old.vcf", "-o", "m.json", "-q")
     assert code == 0
     doc = json.loads((book / "m.json").read_text(encoding="utf-8"))
     assert doc["algorithm"] == "hmac-sha256" and doc["schema_version"] == 2
-    stored = _key_dir / f"{doc['key_id']}.key"
-    assert stored.stat().st_mode & 0o777 == 0o600 and _key_dir.stat().st_mode & 0o777 == 0o700
+    stored = key_folder / f"{doc['key_id']}.key"
+    assert stored.stat().st_mode & 0o777 == 0o600 and key_folder.stat().st_mode & 0o777 == 0o700
     assert f"is stored in {stored}: the manifest cannot be verified without it" in err
     assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "-q")[0] == 0
-    stored.rename(_key_dir / "elsewhere.key")
+    stored.rename(key_folder / "elsewhere.key")
     code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json")
     assert code == 2 and f"none is stored under its key id {doc['key_id']}" in err
     assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "--key-file",
-               str(_key_dir / "elsewhere.key"), "-q")[0] == 0
+               str(key_folder / "elsewhere.key"), "-q")[0] == 0
 
 
 def test_manifest_unkeyed_only_on_request(book: Path, capsys: pytest.CaptureFixture[str]

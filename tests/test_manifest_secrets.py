@@ -19,7 +19,7 @@ import contactguard as cg
 from contactguard._cli.keys import TerminatedError, signals_exit
 from contactguard._manifest import Sealer
 
-PASSPHRASE = "tundra kettle oboe meridian"
+PASSPHRASE = "tundra kettle oboe meridian"  # noqa: S105 - a test value, not a secret
 #: The reduced phone space of the attack: +86 138 0013 8xxx (1,000 numbers).
 PHONES = [f"+861380013{n:04d}" for n in range(8000, 9000)]
 
@@ -171,17 +171,17 @@ def test_the_key_never_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert secret not in str(info.value)
 
 
-def test_a_stored_key_is_found_by_id_and_kept_private(_key_dir: Path) -> None:
+def test_a_stored_key_is_found_by_id_and_kept_private(key_folder: Path) -> None:
     snap, _, _ = _victims()
     manifest = cg.Manifest.build(snap)
-    where = manifest.save(_key_dir.parent / "m.json")
-    assert manifest.key is not None and where == _key_dir / f"{manifest.key_id}.key"
+    where = manifest.save(key_folder.parent / "m.json")
+    assert manifest.key is not None and where == key_folder / f"{manifest.key_id}.key"
     assert where.stat().st_mode & 0o777 == 0o600
-    loaded = cg.Manifest.load(_key_dir.parent / "m.json")  # no key given: found by id
+    loaded = cg.Manifest.load(key_folder.parent / "m.json")  # no key given: found by id
     assert loaded.key is not None and loaded.key.key_id == manifest.key_id
     assert cg.verify(snap, loaded).identical
     where.unlink()
-    orphan = cg.Manifest.load(_key_dir.parent / "m.json")
+    orphan = cg.Manifest.load(key_folder.parent / "m.json")
     with pytest.raises(cg.UsageError, match=f"no key file {manifest.key_id}.key"):
         cg.verify(snap, orphan)
 
