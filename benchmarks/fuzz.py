@@ -2,18 +2,23 @@
 
     pip install atheris            # or: pip install -e ".[bench]"
     python benchmarks/fuzz.py -max_total_time=600 -rss_limit_mb=300 -timeout=10
+    CG_FUZZ_READER=csv python benchmarks/fuzz.py -max_total_time=120 ...   # one reader
 
 One target dispatches on the first input byte to: ``loads`` of raw bytes, of the bytes as
 a zip archive member, as CSV, with ``strict=True`` (only ParseError allowed), then
 ``detect``, ``fingerprint`` and a ``dumps`` round trip of whatever was read.  Any other
 exception, a run over ``-timeout`` seconds or over ``-rss_limit_mb`` is a crash that
-libFuzzer reports with the input that caused it.  The bounded CI variant is
+libFuzzer reports with the input that caused it.  ``CG_FUZZ_READER`` (one of
+:data:`READERS`) pins the target to one reader, so each gets the whole run: ``vcard``,
+``zip``, ``csv``, ``strict``, ``gb18030``, ``columns`` (CSV with a caller's column map) and
+``stream`` (``iter_contacts`` over a file object).  The bounded CI variant is
 tests/test_fuzz.py (hypothesis).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import sys
 import zipfile
 
@@ -23,11 +28,26 @@ with atheris.instrument_imports():
     import contactguard as cg
 
 
+READERS = ("vcard", "zip", "csv", "strict", "gb18030", "columns", "stream")
+_PINNED = os.environ.get("CG_FUZZ_READER")
+
+
 def one_input(data: bytes) -> None:
     if not data:
         return
-    mode, body = data[0] % 5, data[1:]
-    if mode == 0:
+    mode, body = data[0] % 7, data[1:]
+    if _PINNED:
+        mode, body = READERS.index(_PINNED), data
+    if mode == 5:
+        snap = cg.loads(body, format="csv", columns={"Name": "FN", "Tel": "TEL;TYPE=CELL",
+                                                     "Nachname": "N.family"})
+    elif mode == 6:
+        stream = cg.iter_contacts(io.BytesIO(body))
+        contacts = list(stream)
+        if len(contacts) != stream.count:
+            raise AssertionError("stream count disagrees with the contacts it yielded")
+        snap = cg.loads(body)
+    elif mode == 0:
         snap = cg.loads(body)
     elif mode == 1:
         buf = io.BytesIO()

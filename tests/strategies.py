@@ -39,6 +39,8 @@ __all__ = [
     "TEXT_PROPERTIES",
     "binary_properties",
     "contacts",
+    "csv_cells",
+    "csv_people",
     "groups",
     "param_lists",
     "properties",
@@ -165,3 +167,29 @@ def vcard_soup() -> st.SearchStrategy[bytes]:
     line = st.one_of(_SOUP_LINES, _SOUP_LINES, st.binary(max_size=20))
     return st.builds(lambda lines, end: end.join(lines), st.lists(line, max_size=30),
                      _LINE_ENDS)
+
+
+# -- CSV tables (issue #13) ---------------------------------------------------------------
+
+def csv_cells() -> st.SearchStrategy[str]:
+    """One CSV cell as a user's export holds it: any text, with commas, quotes, ';' and
+    line breaks, but no surrounding blanks (the reader strips cells), not Google's
+    ``" ::: "`` multi-value separator and not an exporter's placeholder (``0/0/00``)."""
+    alphabet = st.one_of(_ALPHABET, st.sampled_from(['"', ",", ";", "\t", "\n"]))
+    return (st.text(alphabet, min_size=1, max_size=20).map(str.strip)
+            .filter(lambda t: bool(t) and ":::" not in t and "\r" not in t
+                    and t.lower() not in {"0/0/00", "unspecified"}))
+
+
+_NAME: Final = st.text(st.characters(min_codepoint=0x61, max_codepoint=0x7A), min_size=2,
+                       max_size=10).map(str.capitalize)
+
+
+@st.composite
+def csv_people(draw: st.DrawFn) -> tuple[str, str, str, str]:
+    """(given, family, email, phone) of one person, as every export can carry them."""
+    given, family = draw(_NAME), draw(_NAME)
+    user = draw(st.text(st.characters(min_codepoint=0x61, max_codepoint=0x7A), min_size=1,
+                        max_size=8))
+    phone = "+44 20 7946 " + draw(st.integers(0, 9999).map("{:04d}".format))
+    return given, family, f"{user}@example.com", phone

@@ -118,6 +118,8 @@ def _common() -> _Parser:
                    help="region for phone numbers written without a country code (e.g. CN)")
     g.add_argument("--encoding", metavar="NAME",
                    help="read the inputs in this text encoding instead of detecting it")
+    g.add_argument("--include-hidden", action="store_true",
+                   help="in folders and zips, also read hidden files and folders (.git, .x)")
     g.add_argument("--show-personal-data", action="store_true",
                    help="show phone numbers, emails and names in full (default: masked)")
     g.add_argument("--timestamp", action="store_true",
@@ -225,7 +227,7 @@ class _Run:
         self.inputs.append(path)
         self.backups.append(path)
         return load(path, encoding=self.args.encoding, default_region=self.args.region,
-                    **remote_kwargs(self.args))
+                    include_hidden=self.args.include_hidden, **remote_kwargs(self.args))
 
 
 def _same_or_inside(target: Path, source: Path) -> bool:
@@ -351,7 +353,8 @@ def _cmd_manifest(run: _Run) -> Report:
                             "killed; it was ignored (delete it)", source=str(p))
                  for p in stale_temporaries(args.manifest_out)]
         run.progress.step(f"reading {args.file}")
-        stream = iter_contacts(args.file, encoding=args.encoding)
+        stream = iter_contacts(args.file, encoding=args.encoding,
+                               include_hidden=args.include_hidden)
         count = write_manifest(stream, args.manifest_out, region=args.region,
                                source_name=args.file, **options)
         return streamed_manifest_report(

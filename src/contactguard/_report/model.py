@@ -283,7 +283,8 @@ def check_report(snapshots: Sequence[Snapshot], *, paths: Sequence[str] | None =
     doc["findings"] = [_finding(f, masker) for s in snapshots for f in _by_line(s.findings)]
     doc["comparisons"] = []
     contacts = sum(len(s) for s in snapshots)
-    files = len(snapshots)
+    # the contact files read, folder and zip members each (not the paths given)
+    files = sum(len(s.source.files) for s in snapshots)
     counts = _finding_counts(doc["findings"])
     _summary(doc, f"{files:,} file{'' if files == 1 else 's'}, {contacts:,} contacts, "
              f"{_findings_text(counts)}")

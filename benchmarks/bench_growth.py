@@ -1,0 +1,136 @@
+"""Growth check: reading time must grow linearly with the input, for every hostile shape.
+
+    python benchmarks/bench_growth.py [--scale 1.0] [--repeat 2] [--max-ratio 12]
+
+Each shape is read at 1x and 10x its base size with ``contactguard.loads`` (bytes, so the
+streaming block reader runs too); the best of ``--repeat`` runs is kept.  A linear reader
+costs about 10x the time for 10x the input; the check fails (exit 1) when any shape costs
+more than ``--max-ratio`` times.  The shapes are the ones that were quadratic before
+issue #13:
+
+- ``soft-breaks``: one quoted-printable NOTE with N soft line breaks;
+- ``folds``: one NOTE folded over N continuation lines;
+- ``huge-line``: one NOTE of N characters on one line;
+- ``huge-card``: one card whose folded PHOTO runs over N lines (past the block size);
+- ``tiny-cards``: N cards of three lines each.
+
+Every run also checks the result (the whole value, one card or N cards), so a reader that
+got faster by cutting the input would fail here as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+
+import contactguard as cg
+
+Shape = tuple[Callable[[int], bytes], Callable[[cg.Snapshot, int], bool], int]
+
+
+def _soft_breaks(n: int) -> bytes:
+    body = "=\r\n".join(["abc=3D=C3=A9"] * n)
+    return (f"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:A\r\nNOTE;ENCODING=QUOTED-PRINTABLE;"
+            f"CHARSET=UTF-8:{body}\r\nEND:VCARD\r\n").encode()
+
+
+def _soft_ok(snap: cg.Snapshot, n: int) -> bool:
+    return len(snap) == 1 and len(snap[0].first("NOTE").value) == 5 * n  # type: ignore[union-attr]
+
+
+def _folds(n: int) -> bytes:
+    body = "\r\n ".join(["x" * 18] * n)
+    return f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nNOTE:{body}\r\nEND:VCARD\r\n".encode()
+
+
+def _folds_ok(snap: cg.Snapshot, n: int) -> bool:
+    return len(snap) == 1 and len(snap[0].first("NOTE").value) == 18 * n  # type: ignore[union-attr]
+
+
+def _huge_line(n: int) -> bytes:
+    return f"BEGIN:VCARD\nVERSION:3.0\nFN:A\nNOTE:{'y' * n}\nEND:VCARD\n".encode()
+
+
+def _huge_line_ok(snap: cg.Snapshot, n: int) -> bool:
+    return len(snap) == 1 and len(snap[0].first("NOTE").value) == n  # type: ignore[union-attr]
+
+
+def _huge_card(n: int) -> bytes:
+    body = "\n ".join(["QUJD" * 19] * n)
+    return (f"BEGIN:VCARD\nVERSION:3.0\nFN:A\nPHOTO;ENCODING=b;TYPE=JPEG:{body}\n"
+            "END:VCARD\n").encode()
+
+
+def _huge_card_ok(snap: cg.Snapshot, n: int) -> bool:
+    photo = snap[0].first("PHOTO") if len(snap) == 1 else None
+    return (photo is not None and len(photo.value) == 76 * n
+            and not snap.findings.of_kind("unparsable-line", "card-cut"))
+
+
+def _tiny_cards(n: int) -> bytes:
+    return "".join(f"BEGIN:VCARD\nFN:P{i}\nEND:VCARD\n" for i in range(n)).encode()
+
+
+def _tiny_ok(snap: cg.Snapshot, n: int) -> bool:
+    return len(snap) == n
+
+
+SHAPES: dict[str, Shape] = {
+    "soft-breaks": (_soft_breaks, _soft_ok, 20_000),
+    "folds": (_folds, _folds_ok, 45_000),
+    "huge-line": (_huge_line, _huge_line_ok, 1_000_000),
+    "huge-card": (_huge_card, _huge_card_ok, 50_000),
+    "tiny-cards": (_tiny_cards, _tiny_ok, 10_000),
+}
+
+
+def _check(ok: Callable[[cg.Snapshot, int], bool], n: int, snap: cg.Snapshot) -> bool:
+    return ok(snap, n)
+
+
+def _time(data: bytes, check: Callable[[cg.Snapshot], bool], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        snap = cg.loads(data)
+        best = min(best, time.perf_counter() - start)
+        if not check(snap):
+            raise AssertionError("the reader lost or cut part of the input")
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per size (best kept)")
+    parser.add_argument("--max-ratio", type=float, default=12.0,
+                        help="fail when 10x the input costs more than this many times")
+    parser.add_argument("--shape", choices=sorted(SHAPES), action="append",
+                        help="only this shape (repeatable)")
+    args = parser.parse_args()
+    print(f"{'shape':<12} {'1x size':>12} {'1x time':>9} {'10x size':>12} {'10x time':>9}"
+          f" {'ratio':>6}")
+    failed = []
+    for name in args.shape or list(SHAPES):
+        make, ok, base = SHAPES[name]
+        n = max(int(base * args.scale), 10)
+        small, big = make(n), make(10 * n)
+        t1 = _time(small, partial(_check, ok, n), args.repeat)
+        t10 = _time(big, partial(_check, ok, 10 * n), args.repeat)
+        ratio = t10 / max(t1, 1e-9)
+        print(f"{name:<12} {len(small):>12,} {t1:>8.3f}s {len(big):>12,} {t10:>8.3f}s"
+              f" {ratio:>6.1f}", flush=True)
+        if ratio > args.max_ratio:
+            failed.append(name)
+    if failed:
+        print(f"FAIL: {', '.join(failed)} grew faster than {args.max_ratio}x for 10x input")
+        return 1
+    print(f"OK: every shape within {args.max_ratio}x for 10x the input")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
