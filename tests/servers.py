@@ -211,3 +211,78 @@ class Relay:
         self.sock.close()
         with self._lock:
             self._die()
+
+
+@contextlib.contextmanager
+def sftp_server(root: Path, users: dict[str, str]) -> Iterator[int]:
+    """asyncssh's SFTP server on a free port, chrooted to ``root``, password login only."""
+    import asyncio
+
+    import asyncssh
+
+    key = asyncssh.generate_private_key("ssh-ed25519")
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return True
+
+        def password_auth_supported(self) -> bool:
+            return True
+
+        def validate_password(self, username: str, password: str) -> bool:
+            return users.get(username) == password
+
+    class Chrooted(asyncssh.SFTPServer):
+        def __init__(self, chan: asyncssh.SSHServerChannel) -> None:
+            super().__init__(chan, chroot=str(root).encode())
+
+    loop = asyncio.new_event_loop()
+    port = free_port()
+    started = threading.Event()
+    holder: dict[str, asyncssh.SSHAcceptor] = {}
+
+    async def start() -> None:
+        holder["acceptor"] = await asyncssh.listen(
+            "127.0.0.1", port, server_host_keys=[key], server_factory=Server,
+            sftp_factory=Chrooted, allow_scp=False)
+        started.set()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    if not started.wait(READY_TIMEOUT):
+        raise RuntimeError("the SFTP server did not start")
+    try:
+        yield port
+    finally:
+        async def stop() -> None:
+            holder["acceptor"].close()
+            await holder["acceptor"].wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+@contextlib.contextmanager
+def webdav_server(root: Path, users: dict[str, str]) -> Iterator[int]:
+    """wsgidav serving ``root`` on a free port, Basic authentication only."""
+    import json
+
+    port = free_port()
+    config = root.parent / f"wsgidav-{port}.json"
+    config.write_text(json.dumps({
+        "host": "127.0.0.1", "port": port, "provider_mapping": {"/": str(root)},
+        "http_authenticator": {"domain_controller": None, "accept_basic": True,
+                               "accept_digest": False, "default_to_digest": False},
+        "simple_dc": {"user_mapping": {"*": {u: {"password": p} for u, p in users.items()}}},
+        "verbose": 1, "logging": {"enable": False}}))
+    args = [sys.executable, "-c", "from wsgidav.server.server_cli import run; run()",
+            "--config", str(config)]
+    with process(args, port, root.parent):
+        yield port

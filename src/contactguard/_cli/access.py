@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from .._read import Auth, read_secret
+from .._read import Auth, mask_location, read_secret
 
-__all__ = ["add_remote_options", "remote_kwargs"]
+__all__ = ["add_remote_options", "remote_kwargs", "shown"]
+
+
+def shown(paths: Sequence[str]) -> list[str]:
+    """The inputs as reports name them: URLs without user information."""
+    return [mask_location(p) for p in paths]
 
 
 def _storage_option(text: str) -> tuple[str, Any]:

@@ -53,7 +53,7 @@ from .._report import (
     verify_report,
 )
 from .._version import __version__
-from .access import add_remote_options, remote_kwargs
+from .access import add_remote_options, remote_kwargs, shown
 from .keys import TerminatedError, add_key_options, given_key, manifest_key, signals_exit
 
 __all__ = ["EXIT_KEY", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
@@ -230,6 +230,7 @@ class _Run:
                     include_hidden=self.args.include_hidden, **remote_kwargs(self.args))
 
 
+
 def _same_or_inside(target: Path, source: Path) -> bool:
     try:
         if target.exists() and source.exists() and os.path.samefile(target, source):
@@ -260,7 +261,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_check(run: _Run) -> Report:
     args = run.args
     snaps = [check(run.load(f)) for f in args.files]
-    return check_report(snaps, paths=args.files, **_options(args))
+    return check_report(snaps, paths=shown(args.files), **_options(args))
 
 
 def _cmd_diff(run: _Run) -> Report:
@@ -268,7 +269,7 @@ def _cmd_diff(run: _Run) -> Report:
     old = run.load(args.old)
     new = check(run.load(args.new))
     run.progress.step("comparing")
-    return diff_report(diff(old, new, region=args.region), paths=[args.old, args.new],
+    return diff_report(diff(old, new, region=args.region), paths=shown([args.old, args.new]),
                        **_options(args))
 
 
@@ -326,7 +327,8 @@ def _cmd_verify(run: _Run) -> Report:
     if len(checked) > 1:
         run.progress.step("comparing the copies")
         copies = compare_copies(checked, region=args.region)
-    return verify_report(results, reference=reference, paths=args.files, copies=copies,
+    return verify_report(results, reference=shown([reference])[0], paths=shown(args.files),
+                         copies=copies,
                          **_options(args))
 
 

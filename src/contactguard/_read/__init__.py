@@ -11,8 +11,9 @@ input bounded.  It promises later stages a :class:`~contactguard.Snapshot` (or a
 from __future__ import annotations
 
 from .load import ContactStream, iter_contacts, load, loads
+from .remote import mask_location
 from .secrets import Auth, Secret, read_secret
 from .sources import Limits
 
 __all__ = ["Auth", "ContactStream", "Limits", "Secret", "iter_contacts", "load", "loads",
-           "read_secret"]
+           "mask_location", "read_secret"]

@@ -130,6 +130,8 @@ class _Session:
         self.url = url
         self.access = access
         auth = access.auth or Auth()
+        if auth.token is not None and url.user is not None:
+            auth = Auth(url.user, auth.token)  # the URL names the user: it is a password
         headers = {"User-Agent": "contactguard (read-only)"}
         basic: tuple[str, str] | None = None
         if auth.token is not None:

@@ -15,16 +15,17 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
 from .._core import CredentialsError, SourceError, UsageError
 from .._model import Finding
 from .carddav import SCHEMES, book_members
-from .secrets import Access
+from .secrets import Access, Auth
 from .sources import CHUNK, CONTACT_SUFFIXES, Limits, Member
 
-__all__ = ["StreamedMember", "is_url", "mask_url", "remote_members"]
+__all__ = ["StreamedMember", "is_url", "mask_location", "mask_url", "remote_members"]
 
 _URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: Extras that provide each fsspec protocol, for the message when one is missing.
@@ -56,11 +57,16 @@ def mask_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
+def mask_location(source: str) -> str:
+    """A path as it is, a URL without its user information."""
+    return mask_url(source) if is_url(source) else source
+
+
 @dataclass(frozen=True, slots=True)
 class StreamedMember(Member):
     """A member read from a remote file in blocks, opened again for each pass."""
 
-    opener: Callable[[], IO[bytes]] | None = None
+    opener: Callable[[], AbstractContextManager[IO[bytes]]] | None = None
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
         if self.opener is None:
@@ -73,9 +79,14 @@ class StreamedMember(Member):
 
 def _storage_options(url: str, access: Access) -> dict[str, Any]:
     options = dict(access.storage_options)
+    # fsspec caches filesystems by their arguments: a password must not live on in a
+    # process-wide cache, and each copy gets a fresh connection
+    options.setdefault("skip_instance_cache", True)
     auth = access.auth
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     user = urllib.parse.urlsplit(url).username
+    if auth is not None and auth.token is not None and user:
+        auth = Auth(user, auth.token)  # the URL names the user: the secret is a password
     if auth is not None and auth.token is not None and scheme in _HTTP_AUTH:
         options.setdefault("headers", {"Authorization": f"Bearer {auth.token.reveal()}"})
     elif auth is not None and auth.password is not None:
@@ -139,8 +150,37 @@ def _fs_error(exc: BaseException, label: str) -> SourceError:
     return SourceError(f"cannot read {label}: {type(exc).__name__}: {text[:200]}")
 
 
-def _file_members(fs: Any, path: str, label: str, *, access: Access, limits: Limits,
-                  findings: list[Finding], top: bool) -> list[Member]:
+def _close_fs(fs: Any) -> None:
+    """Close what a backend holds open (webdav4 keeps an httpx client)."""
+    http = getattr(getattr(fs, "client", None), "http", None)
+    close = getattr(http, "close", None)
+    if callable(close):
+        close()
+
+
+class _Reopened:
+    """A remote file opened afresh (own connection), closed with its connection."""
+
+    def __init__(self, url: str, path: str, access: Access) -> None:
+        self.url, self.path, self.access = url, path, access
+        self.fs: Any = None
+        self.fh: IO[bytes] | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        self.fs, _ = _open_fs(self.url, self.access)
+        self.fh = self.fs.open(self.path, "rb")
+        return self.fh
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.fh is not None:
+                self.fh.close()
+        finally:
+            _close_fs(self.fs)
+
+
+def _file_members(fs: Any, path: str, label: str, *, url: str, access: Access,
+                  limits: Limits, findings: list[Finding], top: bool) -> list[Member]:
     from .encrypted import is_sealed, unseal  # noqa: PLC0415 - encrypted imports sources
 
     size = fs.size(path)
@@ -155,7 +195,7 @@ def _file_members(fs: Any, path: str, label: str, *, access: Access, limits: Lim
     with fs.open(path, "rb") as fh:
         head = fh.read(8)
     if head[:4] != b"PK\x03\x04" and not is_sealed(head):
-        return [StreamedMember(label, opener=lambda: fs.open(path, "rb"))]
+        return [StreamedMember(label, opener=lambda: _Reopened(url, path, access))]
     with fs.open(path, "rb") as fh:
         data = fh.read(limits.max_file_bytes + 1)
     if is_sealed(data[:8]) or data[:4] == b"PK\x03\x04":
@@ -171,10 +211,11 @@ def remote_members(url: str, access: Access, limits: Limits,
     if scheme in SCHEMES:
         return book_members(url, access, limits, findings)
     label = mask_url(url)
-    fs, path = _open_fs(url, access)
+    fs: Any = None
     try:
+        fs, path = _open_fs(url, access)
         if not fs.isdir(path):
-            return label, _file_members(fs, path, label, access=access, limits=limits,
+            return label, _file_members(fs, path, label, url=url, access=access, limits=limits,
                                               findings=findings, top=True)
         root = label.rstrip("/")
         members: list[Member] = []
@@ -191,13 +232,15 @@ def remote_members(url: str, access: Access, limits: Limits,
         for p in found:
             sub = f"{root}/{p[len(base):].lstrip('/')}" if p.startswith(base) else p
             try:
-                members.extend(_file_members(fs, p, sub, access=access, limits=limits,
+                members.extend(_file_members(fs, p, sub, url=url, access=access, limits=limits,
                                              findings=findings, top=False))
             except (OSError, ValueError) as exc:
                 findings.append(Finding.of("unreadable-entry", f"cannot be read: "
                                            f"{type(exc).__name__}", source=sub))
         return label, members
-    except SourceError:
+    except (SourceError, UsageError):
         raise
     except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy
         raise _fs_error(exc, label) from None
+    finally:
+        _close_fs(fs)

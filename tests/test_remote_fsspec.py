@@ -1,0 +1,140 @@
+"""Copies on WebDAV (wsgidav) and SFTP (asyncssh) servers on 127.0.0.1, through fsspec."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import contactguard as cg
+from servers import sftp_server, split_cards, webdav_server
+
+pytest.importorskip("fsspec")
+pytest.importorskip("webdav4")
+if importlib.util.find_spec("wsgidav") is None:  # the server runs in a subprocess
+    pytest.skip("wsgidav is not installed", allow_module_level=True)
+pytest.importorskip("sshfs")
+pytest.importorskip("asyncssh")
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKUP = ROOT / "examples" / "backup-iphone.vcf"
+USER, PASSWORD = "nas", "backup-pass-9"
+CARDS = split_cards(BACKUP.read_text(encoding="utf-8"))
+PARTIAL = "".join(c for i, c in enumerate(CARDS) if i not in {1, 2})
+
+
+def _fill(root: Path) -> None:
+    root.mkdir()
+    (root / "whole.vcf").write_text(BACKUP.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "partial.vcf").write_text(PARTIAL, encoding="utf-8")
+    folder = root / "folder"
+    folder.mkdir()
+    for i, card in enumerate(CARDS):
+        (folder / f"{i:03d}.vcf").write_text(card, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def webdav(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    root = tmp_path_factory.mktemp("webdav") / "share"
+    _fill(root)
+    with webdav_server(root, {USER: PASSWORD}) as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def sftp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    root = tmp_path_factory.mktemp("sftp") / "home"
+    _fill(root)
+    with sftp_server(root, {USER: PASSWORD}) as port:
+        yield port
+
+
+def _cli(*args: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "contactguard", *args], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "CG_TEST_PASSWORD": password})
+
+
+def _missing(stdout: str) -> list[list[str]]:
+    doc = json.loads(stdout)
+    return [sorted(c["label"] for c in comp["contacts"] if c["status"] == "missing")
+            for comp in doc["comparisons"]]
+
+
+def _url(kind: str, port: int, path: str) -> str:
+    return f"webdav://127.0.0.1:{port}/{path}" if kind == "webdav" else \
+        f"sftp://127.0.0.1:{port}/{path}"
+
+
+@pytest.mark.parametrize("kind", ["webdav", "sftp"])
+@pytest.mark.parametrize("name", ["whole.vcf", "partial.vcf", "folder"])
+def test_remote_copy_verifies_as_the_local_file(kind: str, name: str,
+                                                request: pytest.FixtureRequest,
+                                                tmp_path: Path) -> None:
+    port = request.getfixturevalue(kind)
+    local = tmp_path / "local.vcf"
+    local.write_text(PARTIAL if name == "partial.vcf" else BACKUP.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    common = ("--against", str(BACKUP), "--format", "json")
+    expected = _cli("verify", str(local), *common)
+    got = _cli("verify", _url(kind, port, name), *common, "--user", USER,
+               "--password-env", "CG_TEST_PASSWORD")
+    assert got.returncode == expected.returncode == (1 if name == "partial.vcf" else 0), \
+        got.stderr
+    assert _missing(got.stdout) == _missing(expected.stdout)
+    assert PASSWORD not in got.stdout + got.stderr
+
+
+def test_several_copies_in_one_command(webdav: int, sftp: int, tmp_path: Path) -> None:
+    local = tmp_path / "local.vcf"
+    local.write_text(BACKUP.read_text(encoding="utf-8"), encoding="utf-8")
+    r = _cli("verify", str(local), f"webdav://{USER}@127.0.0.1:{webdav}/partial.vcf",
+             f"sftp://{USER}@127.0.0.1:{sftp}/whole.vcf", "--against", str(BACKUP),
+             "--password-env", "CG_TEST_PASSWORD", "--format", "json")
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(r.stdout)
+    restores = [comp for comp in doc["comparisons"] if comp["kind"] == "restore"]
+    checked = [comp["checked"] for comp in restores]
+    # each copy is named by its location, with the user information masked
+    assert checked == [str(local), f"webdav://127.0.0.1:{webdav}/partial.vcf",
+                       f"sftp://127.0.0.1:{sftp}/whole.vcf"]
+    assert [comp["counts"]["missing"] for comp in restores] == [0, 2, 0]
+    copies = [comp for comp in doc["comparisons"] if comp["kind"] == "copies"]
+    assert copies and all("@" not in comp["checked"] + comp["reference"] for comp in copies)
+    assert f"{USER}@" not in r.stdout
+
+
+@pytest.mark.parametrize("kind", ["webdav", "sftp"])
+def test_wrong_password_is_exit_3(kind: str, request: pytest.FixtureRequest) -> None:
+    port = request.getfixturevalue(kind)
+    r = _cli("check", _url(kind, port, "whole.vcf"), "--user", USER, "--password-env",
+             "CG_TEST_PASSWORD", password="wrong-wrong")  # noqa: S106
+    assert r.returncode == 3, r.stderr
+    assert "wrong credentials" in r.stderr and "wrong-wrong" not in r.stderr
+
+
+@pytest.mark.parametrize("kind", ["webdav", "sftp"])
+def test_missing_remote_file_is_a_sentence(kind: str, request: pytest.FixtureRequest) -> None:
+    port = request.getfixturevalue(kind)
+    with pytest.raises(cg.SourceError, match="no such file or folder"):
+        cg.load(_url(kind, port, "nope.vcf"), auth=(USER, PASSWORD))
+
+
+def test_remote_file_streams_in_blocks(webdav: int) -> None:
+    stream = cg.iter_contacts(f"webdav://127.0.0.1:{webdav}/whole.vcf", auth=(USER, PASSWORD))
+    assert sum(1 for _ in stream) == len(CARDS)
+    assert stream.source.files[0].cards == len(CARDS)
+
+
+def test_storage_options_reach_the_backend(sftp: int) -> None:
+    # pandas' convention: the dict goes to the fsspec backend as it is
+    snap = cg.load(f"sftp://127.0.0.1:{sftp}/whole.vcf",
+                   storage_options={"username": USER, "password": PASSWORD,
+                                    "known_hosts": None})
+    assert len(snap) == len(CARDS)
