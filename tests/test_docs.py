@@ -33,6 +33,7 @@ _OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 #: Pages whose ```python blocks are sketches, not runnable (their ```pycon blocks still run).
 SKETCHES = {
     "docs/duplicates.md": "the snippets read a backup.vcf of the reader's own",
+    "docs/howto/remote-copies.md": "the snippets reach accounts and buckets of the reader's own",
 }
 
 
