@@ -76,7 +76,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                       "FN:Cut Off\r\n", encoding="utf-8", newline="")
     (root / "evil.vcf").write_text(EVIL_CARD, encoding="utf-8")
     (root / "evil2.vcf").write_text(EVIL_CHANGED, encoding="utf-8")
-    (root / "key").write_text("k3y", encoding="utf-8")
+    # no key file yet: ``manifest --key-file`` makes one (32 random bytes, mode 0600)
     assert main(["manifest", str(root / "backup.vcf"), "-o", str(root / "m.json"),
                  "--key-file", str(root / "key"), "-q"]) == 0
     return root

@@ -19,7 +19,7 @@ from typing import Final
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from .._core import expect, gc_paused
+from .._core import escape_controls, expect, gc_paused, mask_property
 from .._identity import FIELD_GROUPS, MIN_EVIDENCE, Match, Side, match
 from .._model import Contact, Snapshot
 from .._normalize import check_region, region_for
@@ -40,7 +40,7 @@ __all__ = ["ContactChange", "Diff", "FieldChange", "diff", "field_changes"]
 CHANGE_SIMILARITY: Final = 60.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FieldChange:
     """One value that was ``lost``, ``added`` or ``changed`` between two matched contacts.
 
@@ -60,6 +60,17 @@ class FieldChange:
 
     def __str__(self) -> str:
         return f"{self.field} {self.kind}"
+
+    def __repr__(self) -> str:
+        """Values masked unless ``display_options(show_personal_data=True)``; the values
+        themselves are :attr:`before` and :attr:`after`."""
+        show = current_options().show_personal_data
+
+        def shown(value: str | None) -> str | None:
+            return value if value is None or show else mask_property(self.property, value)
+
+        return escape_controls(f"FieldChange(kind={self.kind!r}, property={self.property!r}, "
+                               f"before={shown(self.before)!r}, after={shown(self.after)!r})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from .._core import ManifestError, expect
+from .._core import ManifestError, escape_controls, expect, mask_label
 from .._detect import detect
 from .._identity import CANONICAL_VERSION, canonical_fields
 from .._manifest import ContactDigests, KeyLike, Manifest, ManifestEntry, contact_digests
@@ -45,7 +45,7 @@ _GROUP_PROPERTY: Final = {"name": "FN", "phone": "TEL", "email": "EMAIL", "photo
                           "related": "RELATED", "other": "X-OTHER"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Verdict:
     """What became of one contact.
 
@@ -60,6 +60,12 @@ class Verdict:
     label: str
     changes: tuple[FieldChange, ...] = ()
     reasons: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        label = self.label if current_options().show_personal_data else mask_label(self.label)
+        return escape_controls(f"Verdict({self.status!r}, reference={self.reference!r}, "
+                               f"checked={self.checked!r}, label={label!r}, "
+                               f"changes={self.changes!r}, reasons={self.reasons!r})")
 
     @property
     def detail(self) -> str:

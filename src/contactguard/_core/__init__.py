@@ -8,6 +8,7 @@ import it without a cycle.
 
 from __future__ import annotations
 
+from .controls import escape_controls
 from .errors import (
     ContactGuardError,
     CredentialsError,
@@ -46,6 +47,7 @@ __all__ = [
     "UsageError",
     "atomic_open",
     "atomic_write",
+    "escape_controls",
     "expect",
     "gc_paused",
     "mask_email",

@@ -123,7 +123,10 @@ QUOTING_KINDS: Final = frozenset({
     "bad-csv-row",
 })
 _QUOTED: Final = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_DIGIT_RUN: Final = re.compile(r"\d{9,}")  # long enough to be a phone number
+_DIGIT_RUN: Final = re.compile(r"(?<![A-Za-z0-9])\+?\d{9,}(?![A-Za-z0-9])")  # a phone number
+#: A UUID (RFC 9562 form, with or without ``urn:uuid:``): random hex, whatever its digits.
+_UUID: Final = re.compile(r"(?i)(?:urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                          r"[0-9a-f]{4}-[0-9a-f]{12}")
 _EMAILISH: Final = re.compile(r"[^\s@<>]+@[^\s@<>]+")
 
 
@@ -140,26 +143,46 @@ def mask_property(name: str, value: str) -> str:
         return value[:19] if value.startswith("sha256:") else mask_value(value)
     if name in PLAIN_PROPERTIES:
         return value
+    if name == "UID":  # an identifier, not personal data, unless it embeds an email/number
+        return mask_label(value)
     return PROPERTY_MASKS.get(name, mask_value)(value)
 
 
 def mask_label(label: str) -> str:
-    """Mask what could be personal inside a label or UID: long digit runs and emails.
+    """Mask what could be personal inside a label or UID: emails, and runs of 9 or more
+    digits that stand alone (``tel-13800138000``); digits inside a UUID or a hex token are
+    an identifier, not a phone number.
 
     >>> mask_label("UID 8613800138000"), mask_label("ios-00000042")
     ('UID 861******8000', 'ios-00000042')
+    >>> mask_label("UID 3f2a7c1e-1b2c-4d5e-8f90-446123450000")
+    'UID 3f2a7c1e-1b2c-4d5e-8f90-446123450000'
     """
     label = _EMAILISH.sub(lambda m: mask_email(m.group()), label)
-    return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), label)
+    kept = [(m.start(), m.end()) for m in _UUID.finditer(label)]
+
+    def phone(m: re.Match[str]) -> str:
+        if any(a <= m.start() and m.end() <= b for a, b in kept):
+            return m.group()
+        return mask_phone(m.group())
+
+    return _DIGIT_RUN.sub(phone, label)
 
 
 def mask_message(kind: str, message: str) -> str:
     """Mask the text a finding's message quotes from the file (kinds in
     :data:`QUOTING_KINDS`); other messages quote nothing personal.
 
+    Quoted punctuation alone (``':'``, ``'@'``) is syntax, not data, and is kept.
+
     >>> mask_message("invalid-email", "EMAIL: no '@' in 'zhang.wei.example.com'")
-    'EMAIL: no [1 characters] in [21 characters]'
+    "EMAIL: no '@' in [21 characters]"
     """
     if kind not in QUOTING_KINDS:
         return message
-    return _QUOTED.sub(lambda m: mask_value(m.group()[1:-1]), message)
+
+    def quoted(m: re.Match[str]) -> str:
+        inner = m.group()[1:-1]
+        return m.group() if not any(ch.isalnum() for ch in inner) else mask_value(inner)
+
+    return _QUOTED.sub(quoted, message)

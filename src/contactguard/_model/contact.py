@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .._core import UsageError
+from .._core import UsageError, escape_controls, mask_name
 from .._notebook import contact_view, current_options, render
 from .property import Property
 
@@ -30,7 +30,7 @@ def _is_wide_name(text: str) -> bool:
     return bool(text) and all(unicodedata.east_asian_width(ch) in {"W", "F"} for ch in text)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Contact:
     """One contact: every property as read, in order, plus where it came from.
 
@@ -114,8 +114,16 @@ class Contact:
         return tuple(p.text.strip() for p in self.properties if p.name == "EMAIL")
 
     def __str__(self) -> str:
+        """``<Contact Z. W. at line 12>``: the name masked unless ``display_options(
+        show_personal_data=True)`` (the name itself is :attr:`formatted_name`)."""
+        name = self.formatted_name
+        if name and not current_options().show_personal_data:
+            name = mask_name(name)
         where = f" at line {self.line}" if self.line is not None else ""
-        return f"<Contact {self.formatted_name or '(no name)'}{where}>"
+        return escape_controls(f"<Contact {name or '(no name)'}{where}>")
+
+    def __repr__(self) -> str:
+        return f"{str(self)[:-1]}, {len(self.properties)} properties>"
 
     # -- notebook display (see contactguard._html) ---------------------------------------
 

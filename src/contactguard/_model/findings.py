@@ -15,6 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, SupportsIndex, overload
 
+from .._core import escape_controls, mask_message, mask_value
 from .._notebook import (
     FINDING_COLUMNS,
     DataFrame,
@@ -96,7 +97,7 @@ KINDS: Final = MappingProxyType({
 })
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Finding:
     """One problem found in the data.
 
@@ -144,8 +145,26 @@ class Finding:
         src = self.source or "<data>"
         return f"{src}:{self.line}" if self.line is not None else src
 
+    def _shown(self) -> tuple[str, str | None]:
+        if current_options().show_personal_data:
+            return self.message, self.suggestion
+        return (mask_message(self.kind, self.message),
+                None if self.suggestion is None else mask_value(self.suggestion))
+
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.kind}: {self.message}"
+        """The location, severity, kind and message, quoted values masked unless
+        ``display_options(show_personal_data=True)`` (the text itself is :attr:`message`)."""
+        message, _ = self._shown()
+        return escape_controls(f"{self.location}: {self.severity}: {self.kind}: {message}")
+
+    def __repr__(self) -> str:
+        message, suggestion = self._shown()
+        extra = "".join(f", {n}={v!r}" for n, v in (
+            ("line", self.line), ("source", self.source), ("contact", self.contact),
+            ("column", self.column), ("property", self.property),
+            ("suggestion", suggestion)) if v is not None)
+        return escape_controls(f"Finding({self.kind!r}, {self.severity.value!r}, "
+                               f"{message!r}{extra})")
 
 
 class Findings(tuple[Finding, ...]):

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
+from .._core import escape_controls, mask_property, mask_value
+from .._notebook import current_options
+
 __all__ = [
     "BINARY_PROPERTIES",
     "LIST_PROPERTIES",
@@ -102,6 +105,11 @@ def split_escaped(text: str, sep: str) -> list[str]:
     return parts
 
 
+#: Parameters whose values describe a value's form, not the person (shown in reprs).
+_PLAIN_PARAMS: Final = frozenset({"TYPE", "PREF", "VALUE", "ENCODING", "CHARSET", "PID",
+                                  "ALTID", "MEDIATYPE", "CALSCALE", "LANGUAGE"})
+
+
 class Property(NamedTuple):
     """One property of a contact, e.g. ``item1.TEL;TYPE=CELL:+86 138 0013 8000``.
 
@@ -116,6 +124,16 @@ class Property(NamedTuple):
     value: str
     params: tuple[tuple[str, str], ...] = ()
     group: str | None = None
+
+    def __repr__(self) -> str:
+        """Masked (``value='+86138****8000'``) unless ``display_options(
+        show_personal_data=True)``; the value itself is :attr:`value`."""
+        show = current_options().show_personal_data
+        value = self.value if show else mask_property(self.name, self.value)
+        params = self.params if show else tuple(
+            (k, v if k in _PLAIN_PARAMS else mask_value(v)) for k, v in self.params)
+        return escape_controls(f"Property(name={self.name!r}, value={value!r}, "
+                               f"params={params!r}, group={self.group!r})")
 
     def param(self, name: str) -> tuple[str, ...]:
         """All values of parameter ``name`` (comma lists flattened), as written."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
+from .._core import escape_controls
 from .._notebook import (
     CONTACT_COLUMNS,
     DataFrame,
@@ -100,8 +101,8 @@ class Snapshot(Sequence[Contact]):
                         self.default_region)
 
     def __repr__(self) -> str:
-        return (f"<Snapshot {self.source.name!r}: {len(self)} contacts, "
-                f"{len(self.findings)} findings>")
+        return escape_controls(f"<Snapshot {self.source.name!r}: {len(self)} contacts, "
+                               f"{len(self.findings)} findings>")
 
     # -- notebook display and tables (see contactguard._notebook) ------------------------
 

@@ -17,7 +17,8 @@ of the session, or, used in a ``with`` statement, for the block only:
 >>> current_options().show_personal_data
 False
 
-This module is pure (text in, text out) and imports nothing else of contactguard; what
+This module is pure (text in, text out) and imports only the control-character escape
+of :mod:`contactguard._core`; what
 goes in the rows, and how it is masked, is decided by :mod:`contactguard._notebook.tables`.
 """
 
@@ -29,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Final, Protocol
+
+from .._core import escape_controls
 
 __all__ = [
     "Cell",
@@ -160,7 +163,7 @@ def _text(value: Cell) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.2f}"
-    text = str(value)
+    text = escape_controls(value)  # no bidi override may reorder the table
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
 
 

@@ -2,14 +2,16 @@
 
 Everything here turns parts of a report document into short English; nothing decides
 anything.  :func:`clean` makes text from a contact safe to print: control characters
-(which could drive a terminal or break XML) are shown as ``\\xNN`` escapes.
+(which could drive a terminal or break XML) and Unicode format characters (bidi
+overrides and isolates, which reorder what is shown) appear as ``\\xNN``/``\\uNNNN``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
+
+from .._core import escape_controls
 
 __all__ = [
     "clean",
@@ -23,17 +25,16 @@ __all__ = [
     "where_text",
 ]
 
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _STATUS_TITLE: Final = {"restore": "against"}
 
 
 def clean(text: object) -> str:
-    r"""``text`` as a string with control characters escaped.
+    r"""``text`` as a string with control and format characters escaped.
 
-    >>> clean("a\x1bb")
-    'a\\x1bb'
+    >>> clean("a\x1bb"), clean("\u202egpj.exe")
+    ('a\\x1bb', '\\u202egpj.exe')
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return escape_controls(text)
 
 
 def title(doc: Mapping[str, Any]) -> str:
