@@ -48,10 +48,15 @@ def _objects(people: list[books.Person]) -> list[object]:
                    "END:VCARD\r\n")
     findings = cg.detect(bad)
     assert findings and d.changed and groups and report.changed
+    renamed = cg.loads(books.ios_backup([people[3]], uids=False) + books.ios_backup(
+        [replace(people[3], given=people[4].given)], uids=False))
+    plans = [cg.plan_merge(g) for g in cg.find_duplicates(renamed)]
+    assert plans and plans[0].conflicts
     return [backup, *backup, *(p for c in backup for p in c.properties), d, *d.changed,
             *(ch for c in d.changed for ch in c.changes), *d.matches, report,
             *report.verdicts, *groups, *(pair for g in groups for pair in g.pairs),
-            *findings, findings, bad]
+            *findings, findings, bad, *plans, *(c for p in plans for c in p.conflicts),
+            *(c.name for c in backup)]
 
 
 def _people() -> list[books.Person]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .._core import UsageError
+from .._core import UsageError, escape_controls, mask_property
 from .._identity import Fingerprint
 from .._model import Contact, Property
 from .._notebook import PAIR_COLUMNS, DataFrame, current_options, data_frame, group_view, render
@@ -97,7 +97,7 @@ class Decisions:
         object.__setattr__(self, "same", same)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Conflict:
     """A single-valued property (FN, N, BDAY, …) whose values differ within a group.
 
@@ -108,6 +108,13 @@ class Conflict:
     property: str
     values: tuple[str, ...]
     indexes: tuple[int, ...]
+
+    def __repr__(self) -> str:
+        """Values masked unless ``display_options(show_personal_data=True)``."""
+        values = self.values if current_options().show_personal_data else tuple(
+            mask_property(self.property, v) for v in self.values)
+        return escape_controls(f"Conflict(property={self.property!r}, values={values!r}, "
+                               f"indexes={self.indexes!r})")
 
 
 @dataclass(frozen=True, slots=True)

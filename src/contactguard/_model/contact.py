@@ -23,6 +23,13 @@ class StructuredName(NamedTuple):
     prefix: str = ""
     suffix: str = ""
 
+    def __repr__(self) -> str:
+        """Each component masked unless ``display_options(show_personal_data=True)``."""
+        show = current_options().show_personal_data
+        parts = ", ".join(f"{n}={(v if show or not v else mask_name(v))!r}"
+                          for n, v in zip(self._fields, self, strict=True))
+        return escape_controls(f"StructuredName({parts})")
+
 
 def _is_wide_name(text: str) -> bool:
     """True for a name written wholly in wide (CJK) characters."""
