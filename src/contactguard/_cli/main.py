@@ -288,8 +288,9 @@ def _cmd_verify(run: _Run) -> Report:
             run.backups.append(f)
             run.progress.step(f"verifying {f}")
             streamed.append(verify_file(f, args.manifest, key=key,
-                                        progress=_counting(run.progress, f"verifying {f}")))
-        return stream_verify_report(streamed, reference=args.manifest, paths=args.files,
+                                        progress=_counting(run.progress, f"verifying {f}"),
+                                        **remote_kwargs(args)))
+        return stream_verify_report(streamed, reference=args.manifest, paths=shown(args.files),
                                     **_options(args))
     if args.manifest:
         key = run.key()
@@ -356,9 +357,9 @@ def _cmd_manifest(run: _Run) -> Report:
                  for p in stale_temporaries(args.manifest_out)]
         run.progress.step(f"reading {args.file}")
         stream = iter_contacts(args.file, encoding=args.encoding,
-                               include_hidden=args.include_hidden)
+                               include_hidden=args.include_hidden, **remote_kwargs(args))
         count = write_manifest(stream, args.manifest_out, region=args.region,
-                               source_name=args.file, **options)
+                               source_name=shown([args.file])[0], **options)
         return streamed_manifest_report(
             count, path=args.file, output=args.manifest_out,
             algorithm="hmac-sha256" if key is not None else "salted-sha256",

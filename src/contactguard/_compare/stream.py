@@ -23,7 +23,7 @@ import json
 import os
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -41,7 +41,7 @@ from .._manifest import (
     open_sealer,
 )
 from .._model import Finding, Findings, Severity
-from .._read import Limits, iter_contacts
+from .._read import AuthLike, Limits, Secret, iter_contacts
 from .diff import FieldChange
 from .verify import Verdict, _group_changes, _VerdictViews, contact_label, pair_leftovers
 
@@ -141,8 +141,14 @@ def _entry(raw: dict[str, Any]) -> ManifestEntry:
 def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str], *,
                 key: KeyLike | None = None, limits: Limits | None = None,
                 max_detail: int = 100_000, check_values: bool = True,
-                progress: Callable[[int, int], None] | None = None) -> StreamReport:
+                progress: Callable[[int, int], None] | None = None,
+                auth: AuthLike = None, storage_options: Mapping[str, Any] | None = None,
+                passphrase: str | bytes | Secret | None = None) -> StreamReport:
     """Check a backup file against a manifest file without loading either whole.
+
+    ``source`` may be a URL; ``auth``, ``storage_options`` and ``passphrase`` are as for
+    :func:`contactguard.iter_contacts` (a remote plain file streams in the same bounded
+    memory as a local one).
 
     ``progress(done, total)`` is called every 10,000 contacts.  Contacts past
     ``max_detail`` unmatched ones on either side are counted (``undetailed``) rather than
@@ -192,7 +198,8 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     ticked = bytearray(len(keys))  # by sorted position
 
     # pass 2: stream the backup
-    stream = iter_contacts(source, limits=limits)
+    stream = iter_contacts(source, limits=limits, auth=auth,
+                           storage_options=storage_options, passphrase=passphrase)
     leftovers: list[tuple[int, int | None, str | None, ContactDigests]] = []
     undetailed = 0
     checked = 0

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from .load import ContactStream, iter_contacts, load, loads
 from .remote import mask_location
-from .secrets import Auth, Secret, read_secret
+from .secrets import Auth, AuthLike, Secret, read_secret
 from .sources import Limits
 
-__all__ = ["Auth", "ContactStream", "Limits", "Secret", "iter_contacts", "load", "loads",
-           "mask_location", "read_secret"]
+__all__ = ["Auth", "AuthLike", "ContactStream", "Limits", "Secret", "iter_contacts", "load",
+           "loads", "mask_location", "read_secret"]

@@ -13,13 +13,14 @@ its URL with any user information removed.
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
-from .._core import CredentialsError, SourceError, UsageError
+from .._core import CredentialsError, IncompleteSourceError, SourceError, UsageError
 from .._model import Finding
 from .carddav import SCHEMES, book_members
 from .secrets import Access, Auth
@@ -64,17 +65,43 @@ def mask_location(source: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StreamedMember(Member):
-    """A member read from a remote file in blocks, opened again for each pass."""
+    """A member read from a remote file in blocks, opened again for each pass.
+
+    A connection that drops mid-file (a server's send timeout while a slow reader parses,
+    a flaky link) is reopened at the offset reached, up to ``attempts`` times with
+    backoff; after that the copy is :class:`IncompleteSourceError`, never a short file.
+    """
 
     opener: Callable[[], AbstractContextManager[IO[bytes]]] | None = None
+    attempts: int = 3
+    backoff: float = 0.5
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
         if self.opener is None:
             yield from Member.chunks(self, size)
             return
-        with self.opener() as fh:
-            while block := fh.read(size):
-                yield block
+        offset, failures = 0, 0
+        while True:
+            try:
+                with self.opener() as fh:
+                    if offset:
+                        fh.seek(offset)
+                    while block := fh.read(size):
+                        offset += len(block)
+                        failures = 0
+                        yield block
+                    return
+            except (FileNotFoundError, PermissionError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - each backend has its own transport errors
+                failures += 1
+                if failures >= self.attempts:
+                    raise IncompleteSourceError(
+                        f"{self.name}: the connection failed after {offset:,} bytes "
+                        f"({type(exc).__name__}, {self.attempts} attempts): the copy was "
+                        "read only in part, so it is not verified (no contact is called "
+                        "missing because of it)") from None
+                time.sleep(self.backoff * 2 ** (failures - 1))
 
 
 def _storage_options(url: str, access: Access) -> dict[str, Any]:
@@ -195,7 +222,8 @@ def _file_members(fs: Any, path: str, label: str, *, url: str, access: Access,
     with fs.open(path, "rb") as fh:
         head = fh.read(8)
     if head[:4] != b"PK\x03\x04" and not is_sealed(head):
-        return [StreamedMember(label, opener=lambda: _Reopened(url, path, access))]
+        return [StreamedMember(label, opener=lambda: _Reopened(url, path, access),
+                               attempts=access.attempts, backoff=access.backoff)]
     with fs.open(path, "rb") as fh:
         data = fh.read(limits.max_file_bytes + 1)
     if is_sealed(data[:8]) or data[:4] == b"PK\x03\x04":
