@@ -56,6 +56,11 @@ def test_dev_null_empty_folder_and_readme_fail_the_cli(tmp_path: Path,
         out = capsys.readouterr().out
         assert "no-contacts" in out and "FAIL" in out
     assert main(["diff", "/dev/null", "/dev/null"]) == 1
+    good = tmp_path / "one.vcf"
+    good.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:A\nEND:VCARD\n", encoding="utf-8")
+    assert main(["verify", str(readme), "--against", str(good)]) == 1
+    assert "not-a-contact-file" in capsys.readouterr().out
+    assert main(["check", str(good), "-q"]) == 0  # and a real backup still passes
 
 
 def test_zip_of_only_zips_has_no_contacts() -> None:
