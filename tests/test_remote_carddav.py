@@ -171,3 +171,54 @@ def test_secrets_never_show_in_reprs() -> None:
     assert auth.password is not None and auth.password.reveal() == PASSWORD
     with pytest.raises(TypeError):
         pickle.dumps(cg.Secret(PASSWORD))
+
+
+def test_credentials_from_the_system_keyring(server: int,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    keyring = pytest.importorskip("keyring")
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        """A keyring kept in memory: the real keyring API, no desktop service needed."""
+
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            del self.store[(service, username)]
+
+    previous = keyring.get_keyring()
+    monkeypatch.setenv("NETRC", "/nonexistent/netrc")
+    keyring.set_keyring(Memory())
+    try:
+        keyring.set_password("contactguard:127.0.0.1", USER, PASSWORD)
+        snap = cg.load(f"carddav://{USER}@127.0.0.1:{server}/{USER}/contacts/")
+    finally:
+        keyring.set_keyring(previous)
+    assert len(snap) == len(CARDS) - 2
+
+
+def test_secret_options_name_the_variable_or_file_never_the_value(tmp_path: Path) -> None:
+    from contactguard._read.secrets import read_secret
+
+    with pytest.raises(cg.UsageError, match="CG_UNSET_VARIABLE"):
+        read_secret(env="CG_UNSET_VARIABLE_FOR_TEST")
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    with pytest.raises(cg.UsageError, match="is empty"):
+        read_secret(file=empty)
+    good = tmp_path / "pw"
+    good.write_text(PASSWORD + "\n")
+    secret = read_secret(file=good)
+    assert secret is not None and secret.reveal() == PASSWORD
+    r = _cli("check", "carddav://127.0.0.1:1/x/", "--storage-option", "no-equals-sign")
+    assert r.returncode == 2 and "expected KEY=VALUE" in r.stderr
