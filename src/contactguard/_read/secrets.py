@@ -10,6 +10,7 @@ system keyring.  Nothing here ever puts a secret into a message.
 
 from __future__ import annotations
 
+import hmac
 import netrc
 import os
 from collections.abc import Mapping
@@ -53,7 +54,9 @@ class Secret:
         return "***"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        return isinstance(other, Secret) and hmac.compare_digest(
+            other._value.encode("utf-8", "surrogatepass"),
+            self._value.encode("utf-8", "surrogatepass"))
 
     def __hash__(self) -> int:
         return hash((Secret, self._value))
