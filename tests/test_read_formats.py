@@ -189,6 +189,25 @@ def test_every_known_export_is_read_as_contacts(vendor: str) -> None:
     assert not snap.findings  # in particular no invalid-date for 0/0/00
 
 
+@pytest.mark.parametrize(("header", "defaults"), [
+    ("Priority,Sensitivity,Private", "Normal,Normal,False"),
+    ("Priorität,Vertraulichkeit,Privat", "Normal,Normal,Aus"),
+    ("Priorité,Critère de diffusion,Privé", "Normale,Normal,Faux"),
+])
+def test_outlook_default_flags_do_not_change_the_fingerprint(header: str, defaults: str
+                                                              ) -> None:
+    csv_text = (f"First Name,Last Name,Mobile Phone,{header}\n"
+                f"Ada,Lovelace,+44 20 7946 0000,{defaults}\n")
+    vcard = ("BEGIN:VCARD\nVERSION:3.0\nN:Lovelace;Ada;;;\nFN:Ada Lovelace\n"
+             "TEL;TYPE=CELL:+44 20 7946 0000\nEND:VCARD\n")
+    (a,), (b,) = loads(csv_text), loads(vcard)
+    assert [p.name for p in a.properties] == ["FN", "N", "TEL"]
+    assert cg.fingerprint(a) == cg.fingerprint(b)
+    flag = header.partition(",")[0]
+    high = loads(f"First Name,{flag}\nAda,High\n")[0]
+    assert high.first("X-CSV-FIELD") == Property("X-CSV-FIELD", "High", (("X-COLUMN", flag),))
+
+
 def test_outlook_placeholders_are_empty_not_invalid() -> None:
     snap = loads("First Name,Last Name,Birthday,Anniversary,Gender\n"
                  "Ada,Lovelace,0/0/00,0/0/00,Unspecified\n")

@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 __all__ = [
-    "ADR_FIELD", "ALIASES", "FIXED", "GOOGLE_GROUP", "OUTLOOK_ADR", "OUTLOOK_TEL",
+    "ADR_FIELD", "ALIASES", "COLUMN_DEFAULTS", "FIXED", "GOOGLE_GROUP", "OUTLOOK_ADR",
+    "OUTLOOK_TEL",
     "PLACEHOLDERS", "canonical", "header_cells", "known_columns", "sniff_delimiter",
 ]
 
@@ -69,6 +70,11 @@ ALIASES: Final[dict[str, str]] = {
     "personal website": "personal web page", "business website": "business web page",
     "home zip": "home postal code", "work zip": "business postal code",
     "comments": "notes", "category": "categories",
+    # Outlook's flag columns, in its languages (see COLUMN_DEFAULTS)
+    "priorität": "priority", "vertraulichkeit": "sensitivity", "privat": "private",
+    "priorité": "priority", "critère de diffusion": "sensitivity", "privé": "private",
+    "prioridad": "priority", "confidencialidad": "sensitivity", "privado": "private",
+    "优先级": "priority", "敏感度": "sensitivity", "私有": "private",
     # LinkedIn
     "email address": "e-mail address", "url": "web page", "position": "job title",
     # Apple / iCloud exports
@@ -140,6 +146,14 @@ PLACEHOLDERS: Final = frozenset({
     "0/0/00", "0/0/0000", "00/00/00", "00/00/0000", "0.0.00", "00.00.00", "00.00.0000",
     "0000-00-00", "unspecified",
 })
+#: Canonical column -> the values Outlook writes in it for every contact (its defaults,
+#: in the export's language): not something a user entered, so read as empty.  Any other
+#: value ("High", "Private") is kept.
+COLUMN_DEFAULTS: Final = {
+    "priority": frozenset({"normal", "normale"}),
+    "sensitivity": frozenset({"normal", "normale"}),
+    "private": frozenset({"false", "aus", "faux", "falso", "否"}),
+}
 _DELIMITERS: Final = ",;\t"
 #: Header words that data tables other than address books also use.
 _WEAK: Final = frozenset({

@@ -19,11 +19,11 @@ from typing import Final
 from .._core import UsageError
 from .._model import Finding, Property, escape_component
 from .columns import ADR_FIELD as _ADR_FIELD
+from .columns import COLUMN_DEFAULTS, PLACEHOLDERS, canonical, sniff_delimiter
 from .columns import FIXED as _FIXED
 from .columns import GOOGLE_GROUP as _GOOGLE_GROUP
 from .columns import OUTLOOK_ADR as _OUTLOOK_ADR
 from .columns import OUTLOOK_TEL as _OUTLOOK_TEL
-from .columns import PLACEHOLDERS, canonical, sniff_delimiter
 from .decode import has_escaped_bytes, replace_escaped
 from .vcard import RawCard
 
@@ -87,6 +87,8 @@ def _row_properties(header: list[str], row: list[str], columns: ColumnMap
         if not value or value.lower() in PLACEHOLDERS:
             continue  # Outlook's 0/0/00 date is "no date", not an invalid one
         key = canonical(col)
+        if value.lower() in COLUMN_DEFAULTS.get(key, ()):
+            continue  # Outlook's Priority "Normal", Private "False": written for everyone
         rule = columns.get(col.strip().lower()) or _FIXED.get(key)
         if rule is not None:
             prop, index, typ = rule
