@@ -223,7 +223,7 @@ class _Run:
         return given_key(self.args, self.inputs)
 
     def load(self, path: str) -> Snapshot:
-        self.progress.step(f"reading {path}")
+        self.progress.step(f"reading {shown([path])[0]}")
         self.inputs.append(path)
         self.backups.append(path)
         return load(path, encoding=self.args.encoding, default_region=self.args.region,
