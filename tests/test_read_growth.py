@@ -7,6 +7,7 @@ searched for END:VCARD at most once however long a block grows)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +113,20 @@ def test_reaching_the_card_bound_is_a_finding_that_says_what_was_cut() -> None:
     assert "no END:VCARD" in cut[0].message and "Limits.max_card_chars (1,000)" in cut[0].message
     assert cut[0].line == 203
     assert cut[0].severity is cg.Severity.ERROR
+
+
+def test_a_value_cut_at_the_bound_skips_its_folds_and_reads_on(tmp_path: Path) -> None:
+    # > 4 MiB so it streams in pieces: one folded NOTE over the bound, then the next card
+    path = tmp_path / "cut.vcf"
+    path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Big\nNOTE:" + "\n ".join(
+        ["0123456789abcdef"] * 300_000) + "\nTEL:+44 20 7946 0000\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Next\nEND:VCARD\n", encoding="utf-8")
+    stream = cg.iter_contacts(path, limits=Limits(max_card_chars=1_000_000))
+    contacts = list(stream)
+    assert [c.formatted_name for c in contacts] == ["Big", "Next"]
+    # the tokenizer skips the rest of a card over the bound (limit-exceeded); the block
+    # reader's cut is said once, and its folded tail is not a spurious unparsable line
+    assert sorted(f.kind for f in stream.findings) == ["card-cut", "limit-exceeded"]
 
 
 def test_many_tiny_cards() -> None:

@@ -100,6 +100,7 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
     scanned = 0  # pending[:scanned] has been searched for END:VCARD lines
     end = 0  # index just after the last END:VCARD line of pending[:scanned]
     open_chars = 0  # characters in pending after ``end`` (the card still open)
+    skip_folds = False  # after a cut at the card bound: drop the cut value's folded lines
     for incoming in pieces:
         if not incoming:
             continue
@@ -130,6 +131,12 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
                             " skipped", line=first + len(pending) + k, source=source,
                             column=1))
                         lines[k] = ""
+            if skip_folds:  # the rest of a value cut at the card bound: said in card-cut
+                k = 0
+                while k < len(lines) and lines[k][:1] in {" ", "\t"}:
+                    lines[k] = ""  # (an empty line keeps the line numbers right)
+                    k += 1
+                skip_folds = k == len(lines)
             pending.extend(lines)
             open_chars += sum(map(len, lines))
             carry, carry_len = [last], len(last)
@@ -153,9 +160,11 @@ def _blocks(pieces: Iterable[str], max_line: int, source: str,
                 findings.append(Finding.of(
                     "card-cut", f"no END:VCARD in the {len(pending):,} lines ("
                     f"{open_chars:,} characters) from line {first:,}, over "
-                    f"Limits.max_card_chars ({max_card:,}); the text was cut after line "
-                    f"{first + cut - 1:,}: a value spanning the cut may be split",
+                    f"Limits.max_card_chars ({max_card:,}); the card was cut after line "
+                    f"{first + cut - 1:,}: the folded lines that continue the value there "
+                    "were skipped, and the card goes on at the next property",
                     line=first + cut - 1, source=source, column=1))
+                skip_folds = True
             if cut:
                 yield Block(first, pending[:cut], escaped=dirty, nul=dirty)
                 first += cut
