@@ -16,6 +16,11 @@ issue #13:
 - ``huge-card``: one card whose folded PHOTO runs over N lines (past the block size);
 - ``tiny-cards``: N cards of three lines each.
 
+``--huge-file`` also writes the issue's 222 MB file (one NOTE folded over 3,000,000
+lines, then one more card) to a temporary folder and streams it with ``iter_contacts``:
+it must finish, say where it cut the card (``card-cut`` at ``Limits.max_card_chars``) and
+read the card after it.
+
 Every run also checks the result (the whole value, one card or N cards), so a reader that
 got faster by cutting the input would fail here as well.
 """
@@ -24,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import resource
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -112,6 +119,26 @@ def _time(data: bytes, check: Callable[[cg.ContactStream], bool], repeat: int) -
     return best
 
 
+def _huge_file() -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/huge.vcf"
+        with open(path, "w", encoding="ascii") as out:
+            out.write("BEGIN:VCARD\nVERSION:3.0\nFN:Big\nNOTE:")
+            chunk = ("\n " + "x" * 72) * 10_000
+            for _ in range(300):
+                out.write(chunk)
+            out.write("\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:After\nEND:VCARD\n")
+        start = time.perf_counter()
+        stream = cg.iter_contacts(path)
+        names = [c.formatted_name for c in stream]
+        took = time.perf_counter() - start
+    kinds = sorted(f.kind for f in stream.findings)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"huge file: 222,000,090 bytes, 3,000,000 folded lines in one card: {took:.1f} s, "
+          f"peak RSS {rss} MiB, cards {names}, findings {kinds}")
+    return names == ["Big", "After"] and kinds == ["card-cut"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
@@ -120,7 +147,12 @@ def main() -> int:
                         help="fail when 10x the input costs more than this many times")
     parser.add_argument("--shape", choices=sorted(SHAPES), action="append",
                         help="only this shape (repeatable)")
+    parser.add_argument("--huge-file", action="store_true",
+                        help="also stream the 222 MB one-card file (needs ~1 GB of memory)")
     args = parser.parse_args()
+    if args.huge_file and not _huge_file():
+        print("FAIL: the huge file was not read to its end, or the cut was not said")
+        return 1
     print(f"{'shape':<12} {'1x size':>12} {'1x time':>9} {'10x size':>12} {'10x time':>9}"
           f" {'ratio':>6}")
     failed = []
