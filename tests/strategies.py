@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from contactguard import Contact, Property
 from contactguard._model import escape_component
+from contactguard._read.columns import PLACEHOLDERS
 
 __all__ = [
     "TEXT_PROPERTIES",
@@ -178,7 +179,7 @@ def csv_cells() -> st.SearchStrategy[str]:
     alphabet = st.one_of(_ALPHABET, st.sampled_from(['"', ",", ";", "\t", "\n"]))
     return (st.text(alphabet, min_size=1, max_size=20).map(str.strip)
             .filter(lambda t: bool(t) and ":::" not in t and "\r" not in t
-                    and t.lower() not in {"0/0/00", "unspecified"}))
+                    and t.lower() not in PLACEHOLDERS))
 
 
 _NAME: Final = st.text(st.characters(min_codepoint=0x61, max_codepoint=0x7A), min_size=2,
