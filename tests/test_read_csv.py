@@ -267,3 +267,14 @@ def test_google_primary_mark_applies_to_the_first_of_several_values() -> None:
     assert contact.get_all("EMAIL") == (
         Property("EMAIL", "a@example.com", (("TYPE", "HOME,PREF"),)),
         Property("EMAIL", "b@example.com", (("TYPE", "HOME"),)))
+
+
+def test_placeholders_are_empty_only_in_date_and_gender_columns() -> None:
+    """Outlook's 0/0/00 and "Unspecified" mean "no value" in Birthday and Gender; a note or
+    a custom column that says "Unspecified" says what the user typed."""
+    snap = loads("First Name,Last Name,Birthday,Gender,Notes,Mobile Phone\r\n"
+                    "Ada,Lovelace,0/0/00,Unspecified,Unspecified,+44 20 7946 0000\r\n")
+    (contact,) = snap
+    assert contact.first("BDAY") is None
+    note = contact.first("NOTE")
+    assert note is not None and note.text == "Unspecified"

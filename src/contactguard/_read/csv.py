@@ -76,6 +76,19 @@ def _types(label: str) -> tuple[tuple[str, str], ...]:
     return (("TYPE", ",".join(dict.fromkeys(types))),) if types else ()
 
 
+#: Words of a column whose placeholder values (``0/0/00``, ``Unspecified``) mean "empty";
+#: in any other column such a value is what the user typed, and is kept.
+_PLACEHOLDER_COLUMNS: Final = ("date", "birthday", "anniversary", "gender", "datum",
+                               "geburtstag", "naissance", "anniversaire", "cumpleaños",
+                               "生日", "纪念日", "性别")
+
+
+def _placeholder_column(key: str, rule: tuple[str, int | None, str | None] | None) -> bool:
+    if rule is not None and rule[0] in {"BDAY", "ANNIVERSARY", "GENDER", "X-GENDER"}:
+        return True
+    return any(word in key for word in _PLACEHOLDER_COLUMNS)
+
+
 def _row_properties(header: list[str], row: list[str], columns: ColumnMap
                     ) -> list[Property]:
     props: list[Property] = []
@@ -84,12 +97,14 @@ def _row_properties(header: list[str], row: list[str], columns: ColumnMap
     extra: list[Property] = []
     for col, cell in zip(header, row, strict=False):
         value = cell.strip()
-        if not value or value.lower() in PLACEHOLDERS:
-            continue  # Outlook's 0/0/00 date is "no date", not an invalid one
+        if not value:
+            continue
         key = canonical(col)
         if value.lower() in COLUMN_DEFAULTS.get(key, ()):
             continue  # Outlook's Priority "Normal", Private "False": written for everyone
         rule = columns.get(col.strip().lower()) or _FIXED.get(key)
+        if value.lower() in PLACEHOLDERS and _placeholder_column(key, rule):
+            continue  # Outlook's 0/0/00 date is "no date", not an invalid one
         if rule is not None:
             prop, index, typ = rule
             if index is not None:
