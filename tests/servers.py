@@ -139,9 +139,11 @@ class Relay:
         self._dead = threading.Event()
         self._lock = threading.Lock()
         self._conns: list[socket.socket] = []
+        self._all: list[socket.socket] = []  # every socket, closed by close()
+        self._threads: list[threading.Thread] = []
         self.drops = 0
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
+        self._accepting = threading.Thread(target=self._accept, daemon=True)
+        self._accepting.start()
 
     def drop_next(self, after: int) -> None:
         self._drop = after
@@ -159,7 +161,11 @@ class Relay:
                 client.close()
                 continue
             drop, self._drop = self._drop, None
-            threading.Thread(target=self._serve, args=(client, drop), daemon=True).start()
+            with self._lock:
+                self._all.append(client)
+            thread = threading.Thread(target=self._serve, args=(client, drop), daemon=True)
+            self._threads.append(thread)
+            thread.start()
 
     def _serve(self, client: socket.socket, drop: int | None) -> None:
         try:
@@ -169,6 +175,7 @@ class Relay:
             return
         with self._lock:
             self._conns += [client, upstream]
+            self._all.append(upstream)
 
         def up() -> None:
             with contextlib.suppress(OSError):
@@ -211,6 +218,13 @@ class Relay:
         self.sock.close()
         with self._lock:
             self._die()
+            for s in self._all:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+        self._accepting.join(10)
+        for thread in self._threads:
+            thread.join(10)
 
 
 @contextlib.contextmanager

@@ -27,6 +27,9 @@ BACKUP = ROOT / "examples" / "backup-iphone.vcf"
 USER, PASSWORD = "nas", "backup-pass-9"
 CARDS = split_cards(BACKUP.read_text(encoding="utf-8"))
 PARTIAL = "".join(c for i, c in enumerate(CARDS) if i not in {1, 2})
+#: The test servers' host keys are made afresh each run: skip the known_hosts check
+#: (for WebDAV the option is unused by the backend and so not given).
+NO_HOST_CHECK = ("--storage-option", "known_hosts=null")
 
 
 def _fill(root: Path) -> None:
@@ -84,7 +87,7 @@ def test_remote_copy_verifies_as_the_local_file(kind: str, name: str,
     common = ("--against", str(BACKUP), "--format", "json")
     expected = _cli("verify", str(local), *common)
     got = _cli("verify", _url(kind, port, name), *common, "--user", USER,
-               "--password-env", "CG_TEST_PASSWORD")
+               "--password-env", "CG_TEST_PASSWORD", *NO_HOST_CHECK)
     assert got.returncode == expected.returncode == (1 if name == "partial.vcf" else 0), \
         got.stderr
     assert _missing(got.stdout) == _missing(expected.stdout)
@@ -96,7 +99,7 @@ def test_several_copies_in_one_command(webdav: int, sftp: int, tmp_path: Path) -
     local.write_text(BACKUP.read_text(encoding="utf-8"), encoding="utf-8")
     r = _cli("verify", str(local), f"webdav://{USER}@127.0.0.1:{webdav}/partial.vcf",
              f"sftp://{USER}@127.0.0.1:{sftp}/whole.vcf", "--against", str(BACKUP),
-             "--password-env", "CG_TEST_PASSWORD", "--format", "json")
+             "--password-env", "CG_TEST_PASSWORD", "--format", "json", *NO_HOST_CHECK)
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
     restores = [comp for comp in doc["comparisons"] if comp["kind"] == "restore"]
@@ -114,7 +117,7 @@ def test_several_copies_in_one_command(webdav: int, sftp: int, tmp_path: Path) -
 def test_wrong_password_is_exit_3(kind: str, request: pytest.FixtureRequest) -> None:
     port = request.getfixturevalue(kind)
     r = _cli("check", _url(kind, port, "whole.vcf"), "--user", USER, "--password-env",
-             "CG_TEST_PASSWORD", password="wrong-wrong")  # noqa: S106
+             "CG_TEST_PASSWORD", *NO_HOST_CHECK, password="wrong-wrong")  # noqa: S106
     assert r.returncode == 3, r.stderr
     assert "wrong credentials" in r.stderr and "wrong-wrong" not in r.stderr
 
@@ -123,13 +126,21 @@ def test_wrong_password_is_exit_3(kind: str, request: pytest.FixtureRequest) -> 
 def test_missing_remote_file_is_a_sentence(kind: str, request: pytest.FixtureRequest) -> None:
     port = request.getfixturevalue(kind)
     with pytest.raises(cg.SourceError, match="no such file or folder"):
-        cg.load(_url(kind, port, "nope.vcf"), auth=(USER, PASSWORD))
+        cg.load(_url(kind, port, "nope.vcf"), auth=(USER, PASSWORD),
+                storage_options={"known_hosts": None} if kind == "sftp" else None)
 
 
 def test_remote_file_streams_in_blocks(webdav: int) -> None:
     stream = cg.iter_contacts(f"webdav://127.0.0.1:{webdav}/whole.vcf", auth=(USER, PASSWORD))
     assert sum(1 for _ in stream) == len(CARDS)
     assert stream.source.files[0].cards == len(CARDS)
+
+
+def test_an_unknown_host_key_is_refused(sftp: int, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ssh/known_hosts: trust no host key
+    with pytest.raises(cg.SourceError, match=r"host key is not in ~/\.ssh/known_hosts"):
+        cg.load(f"sftp://127.0.0.1:{sftp}/whole.vcf", auth=(USER, PASSWORD))
 
 
 def test_storage_options_reach_the_backend(sftp: int) -> None:

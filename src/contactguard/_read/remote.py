@@ -18,6 +18,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, Final
 
 from .._core import CredentialsError, IncompleteSourceError, SourceError, UsageError
@@ -125,6 +126,13 @@ def _storage_options(url: str, access: Access) -> dict[str, Any]:
             options.setdefault("password", auth.password.reveal())
     elif scheme in _SSH_AUTH and user:
         options.setdefault("username", user)
+    if scheme not in _SSH_AUTH:
+        options.pop("known_hosts", None)  # an SSH option: one command may mix backends
+    else:
+        # sshfs would accept any host key (known_hosts=None); check it as ssh does, and
+        # trust none when there is no known_hosts file
+        known = Path("~/.ssh/known_hosts").expanduser()
+        options.setdefault("known_hosts", str(known) if known.is_file() else ())
     return options
 
 
@@ -172,17 +180,27 @@ def _fs_error(exc: BaseException, label: str) -> SourceError:
             s in text for s in ("401", "403", "Unauthorized", "Permission denied",
                                 "Authentication failed", "auth")):
         return CredentialsError(f"{label}: wrong credentials (the server refused them)")
+    if "Host key is not trusted" in text or "HostKeyNotVerifiable" in type(exc).__name__:
+        return SourceError(f"{label}: the server's host key is not in ~/.ssh/known_hosts; "
+                           "add it (ssh-keyscan), or give --storage-option known_hosts=null "
+                           "to skip the check on a network you trust")
     if isinstance(exc, FileNotFoundError):
         return SourceError(f"{label}: no such file or folder on the server")
     return SourceError(f"cannot read {label}: {type(exc).__name__}: {text[:200]}")
 
 
 def _close_fs(fs: Any) -> None:
-    """Close what a backend holds open (webdav4 keeps an httpx client)."""
-    http = getattr(getattr(fs, "client", None), "http", None)
-    close = getattr(http, "close", None)
-    if callable(close):
-        close()
+    """Close what a backend holds open: webdav4's httpx client, sshfs's SSH connection."""
+    client: Any = getattr(fs, "client", None)
+    http: Any = getattr(client, "http", None)
+    if callable(getattr(http, "close", None)):
+        http.close()
+    loop = getattr(fs, "loop", None)
+    if loop is not None and callable(getattr(client, "wait_closed", None)):
+        import fsspec.asyn  # noqa: PLC0415 - only reached with an fsspec backend loaded
+
+        loop.call_soon_threadsafe(client.close)
+        fsspec.asyn.sync(loop, client.wait_closed, timeout=10)
 
 
 class _Reopened:
