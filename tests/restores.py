@@ -335,32 +335,41 @@ def _pinyin(hanzi: str) -> str:
     return "".join(PINYIN[c] for c in hanzi).capitalize()
 
 
+#: Street-name stems: a real book's addresses spread over many streets, so two people who
+#: only share a common name rarely share a street as well.
+_STREETS_ZH = ["示例", "样板", "测试", "和平", "建国", "人民", "解放", "中山", "新华", "友谊",
+               "光明", "胜利", "幸福", "长江", "黄河", "东风", "朝阳", "文化", "学院", "科技"]
+_STREETS_EN = ["Sample", "Oak", "Maple", "Cedar", "Elm", "Pine", "Hill", "Lake", "Park",
+               "Church", "Mill", "King", "Queen", "High", "Grove", "Bridge"]
+
+
 def _address(rnd: random.Random, region: str, label: str) -> Address:
     n = rnd.randrange(1, 300)
+    zh, en = rnd.choice(_STREETS_ZH), rnd.choice(_STREETS_EN)
     comps: tuple[str, ...]
     if region == "CN":
         street, city, prov, code = rnd.choice([
-            (f"朝阳区示例路{n}号", "北京", "北京市", f"1000{rnd.randrange(10, 99)}"),
-            (f"浦东新区样板大道{n}号", "上海", "上海市", "200120"),
-            (f"南山区测试园路{n}号", "深圳", "广东省", "518057")])
+            (f"朝阳区{zh}路{n}号", "北京", "北京市", f"1000{rnd.randrange(10, 99)}"),
+            (f"浦东新区{zh}大道{n}号", "上海", "上海市", "200120"),
+            (f"南山区{zh}园路{n}号", "深圳", "广东省", "518057")])
         comps = ("", "", street, city, prov, code, "中国")
     elif region == "HK":
-        comps = ("", "", rnd.choice([f"示例道{n}號{rnd.randrange(2, 40)}樓",
+        comps = ("", "", rnd.choice([f"{zh}道{n}號{rnd.randrange(2, 40)}樓",
                                      f"Flat {n % 20 + 1}, {rnd.randrange(2, 40)}/F, "
-                                     f"Example House, {n} Sample Road"]),
+                                     f"{en} House, {n} {en} Road"]),
                  rnd.choice(["Central", "旺角", "Sha Tin"]), "", "", "Hong Kong")
     elif region == "TW":
-        comps = ("", "", f"示例路四段{n}號", "台北市", "", f"1{rnd.randrange(10, 99)}", "台灣")
+        comps = ("", "", f"{zh}路四段{n}號", "台北市", "", f"1{rnd.randrange(10, 99)}", "台灣")
     elif region == "US":
-        comps = ("", "", f"{n} Example Avenue" + ("\nApt 4B" if n % 7 == 0 else ""),
+        comps = ("", "", f"{n} {en} Avenue" + ("\nApt 4B" if n % 7 == 0 else ""),
                  rnd.choice(["New York", "Boston", "San Francisco"]),
                  rnd.choice(["NY", "MA", "CA"]), f"{rnd.randrange(10000, 99999)}",
                  "United States")
     elif region == "GB":
-        comps = ("", "", f"{n} Example Road", rnd.choice(["London", "Manchester"]), "",
+        comps = ("", "", f"{n} {en} Road", rnd.choice(["London", "Manchester"]), "",
                  rnd.choice(["EC1A 1BB", "M1 1AE", "SW1A 2AA"]), "United Kingdom")
     else:
-        comps = ("", "", f"{n} Example Street #0{n % 9 + 1}-{n % 40 + 10}", "Singapore", "",
+        comps = ("", "", f"{n} {en} Street #0{n % 9 + 1}-{n % 40 + 10}", "Singapore", "",
                  f"{rnd.randrange(100000, 999999)}", "Singapore")
     return Address(label, comps, region.lower())
 

@@ -69,6 +69,6 @@ def compare_copies(copies: Sequence[Snapshot], *, region: str | None = None
                          f"{type(copies).__name__}")
     for copy in copies:
         expect(copy, Snapshot, "compare_copies()'s copies")
-    region = region if region is not None else region_for(*copies)
+    region = region_for(*copies, region=region)
     return tuple(CopyComparison(i, j, diff(copies[i], copies[j], region=region))
                  for i, j in combinations(range(len(copies)), 2))

@@ -20,9 +20,9 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from .._core import escape_controls, expect, gc_paused, mask_property
-from .._identity import FIELD_GROUPS, MIN_EVIDENCE, Match, Side, match
+from .._identity import FIELD_GROUPS, MIN_EVIDENCE, Match, Side, card_regions, match
 from .._model import Contact, Snapshot
-from .._normalize import check_region, region_for
+from .._normalize import read_phone, region_for, regions_of
 from .._notebook import (
     DIFF_COLUMNS,
     DataFrame,
@@ -33,7 +33,8 @@ from .._notebook import (
     render,
 )
 
-__all__ = ["ContactChange", "Diff", "FieldChange", "diff", "field_changes"]
+__all__ = ["ContactChange", "Diff", "FieldChange", "diff", "field_changes", "format_only_changes",
+           "phone_readings"]
 
 #: How similar two values of one property must be for a pair of (removed, added) values to
 #: count as one *changed* value rather than one lost and one added (0–100, rapidfuzz ratio).
@@ -203,6 +204,137 @@ def field_changes(a: Iterable[tuple[str, str]], b: Iterable[tuple[str, str]]
     return tuple(out)
 
 
+def phone_readings(contact: Contact, region: str | None) -> dict[str, frozenset[str]]:
+    """Each canonical phone key of ``contact`` with every key it may also stand for.
+
+    A number written without a country code can be valid in several plausible regions
+    (``9759 7703`` is a Hong Kong and a Singapore mobile; ``07903 335358`` a British mobile
+    and a Chinese landline).  The canonical form picks one; two spellings are still the
+    same number when either reading of one is the other (libphonenumber's NSN match, as
+    Android's ``PhoneNumberUtils.compare`` does).
+    """
+    regions, _ = regions_of(region)
+    local = card_regions(contact, region) if region else None
+    out: dict[str, frozenset[str]] = {}
+    for written in contact.phones:
+        raw = written.strip()
+        if not raw:
+            continue
+        primary = read_phone(raw, local).key
+        keys = {primary}
+        for code in regions:
+            phone = read_phone(raw, code)
+            if phone.valid:
+                keys.add(phone.key)
+        out[primary] = frozenset(keys) | out.get(primary, frozenset())
+    return out
+
+
+def _same_number(a: str, b: str, before: dict[str, frozenset[str]],
+                 after: dict[str, frozenset[str]]) -> bool:
+    """One reading of ``a`` is one reading of ``b`` (each is at least its own reading)."""
+    return bool(before.get(a, frozenset({a})) & after.get(b, frozenset({b})))
+
+
+def _name_parts(value: str) -> list[str]:
+    return [*value.split("\x1f"), "", ""][:2]
+
+
+def format_only_changes(changes: tuple[FieldChange, ...], old: Contact, new: Contact,
+                        region: str | None) -> tuple[FieldChange, ...]:
+    """``changes`` without the differences that are only how a vendor wrote the data.
+
+    * a phone number read in another plausible region on one side (see
+      :func:`phone_readings`);
+    * ``N`` absent on one side, or with family and given swapped (``N:柳;陈`` for
+      ``陈柳``), while ``FN`` is the same on both sides: a Western-order export, or one
+      that writes only ``FN``.
+    """
+    if not changes:
+        return changes
+    kept = list(changes)
+    tel = [c for c in kept if c.property == "TEL"]
+    if tel:
+        before, after = phone_readings(old, region), phone_readings(new, region)
+        lost = [c.before for c in tel if c.kind in {"lost", "changed"} and c.before]
+        added = [c.after for c in tel if c.kind in {"added", "changed"} and c.after]
+        same = {(a, b) for a in lost for b in added if _same_number(a, b, before, after)}
+        pairs: dict[str, str] = {}
+        for a, b in sorted(same):
+            if a not in pairs and b not in pairs.values():
+                pairs[a] = b
+        if pairs:
+            kept = [c for c in kept if c.property != "TEL"
+                    or not ((c.before in pairs) or (c.after in pairs.values()))]
+            # a changed pair whose two halves each met their match elsewhere leaves a half
+            for c in tel:
+                if c.kind == "changed" and c.before in pairs and c.after not in pairs.values():
+                    kept.append(FieldChange("added", "TEL", None, c.after))
+                elif c.kind == "changed" and c.after in pairs.values() and c.before not in pairs:
+                    kept.append(FieldChange("lost", "TEL", c.before, None))
+    # A photo exported as a link (Google CSV writes its photo URL) cannot be compared with
+    # the picture itself: not a change either way, while a photo that is gone stays lost.
+    kept = [c for c in kept if not (c.property in {"PHOTO", "LOGO"} and c.kind == "changed"
+                                    and (_is_link(c.before) or _is_link(c.after)))]
+    # A company card: FN is the company name; an export that writes only the organization
+    # (Google CSV leaves the name columns empty) keeps the same name.
+    kept = [c for c in kept if not (c.property == "FN" and (
+        _fn_is_org(c, old, new) or _fn_from_n(c, old, new)))]
+    names = [c for c in kept if c.property == "N"]
+    if names and old.formatted_name and new.formatted_name and _same_fn(old, new):
+        def swapped(c: FieldChange) -> bool:
+            if c.kind != "changed" or c.before is None or c.after is None:
+                return False
+            a, b = _name_parts(c.before), _name_parts(c.after)
+            return a == b[::-1] or "".join(a) == "".join(b)
+        kept = [c for c in kept
+                if c.property != "N" or not (c.kind in {"lost", "added"} or swapped(c))]
+    return tuple(sorted(kept, key=lambda c: (c.property, c.kind, c.before or "", c.after or "")))
+
+
+def _is_link(value: str | None) -> bool:
+    return value is not None and value.lower().startswith(("http://", "https://"))
+
+
+def _org_names(contact: Contact) -> set[str]:
+    return {" ".join(p.components[0].split()) for p in contact.get_all("ORG")
+            if p.components and p.components[0].strip()}
+
+
+def _fn_is_org(change: FieldChange, old: Contact, new: Contact) -> bool:
+    """``change`` is FN lost or added where the other side names the same organization."""
+    if change.kind == "lost" and change.before is not None:
+        return not new.get_all("FN") and change.before in _org_names(new) | _org_names(old)
+    if change.kind == "added" and change.after is not None:
+        return not old.get_all("FN") and change.after in _org_names(old) | _org_names(new)
+    return False
+
+
+def _n_parts(contact: Contact) -> tuple[str, ...] | None:
+    names = contact.get_all("N")
+    return tuple(" ".join(c.split()) for c in names[0].components) if len(names) == 1 else None
+
+
+def _fn_from_n(change: FieldChange, old: Contact, new: Contact) -> bool:
+    """FN changed only because the exporting side rebuilt it from an unchanged ``N``
+    (Google Contacts writes the display name from its name fields)."""
+    if change.kind != "changed" or change.after is None:
+        return False
+    parts = _n_parts(old)
+    if parts is None or parts != _n_parts(new):
+        return False
+    family, given, middle, prefix, suffix = (*parts, "", "", "", "", "")[:5]
+    western = " ".join(x for x in (prefix, given, middle, family, suffix) if x)
+    eastern = "".join(x for x in (family, given, middle) if x)
+    return change.after in {western, eastern, f"{family} {given}".strip()}
+
+
+def _same_fn(old: Contact, new: Contact) -> bool:
+    a = {" ".join(p.text.split()) for p in old.get_all("FN") if p.text.strip()}
+    b = {" ".join(p.text.split()) for p in new.get_all("FN") if p.text.strip()}
+    return bool(a) and a == b
+
+
 def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
          min_evidence: float = MIN_EVIDENCE, max_block: int = 64) -> Diff:
     """Compare two snapshots contact by contact.
@@ -221,7 +353,7 @@ def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
     """
     expect(before, Snapshot, "diff()'s before")
     expect(after, Snapshot, "diff()'s after")
-    region = check_region(region) if region is not None else region_for(before, after)
+    region = region_for(before, after, region=region)
     with gc_paused():
         sb, sa = Side(before, region), Side(after, region)
         matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)
@@ -232,7 +364,9 @@ def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
         if sb.fingerprints[m.before] == sa.fingerprints[m.after]:
             unchanged += 1
             continue
-        changes = field_changes(sb.fields[m.before], sa.fields[m.after])
+        changes = format_only_changes(
+            field_changes(sb.fields[m.before], sa.fields[m.after]),
+            before[m.before], after[m.after], region)
         if changes:
             changed.append(ContactChange(before[m.before], after[m.after], m, changes))
         else:

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from .._core import ManifestError, ManifestSignatureError, SourceError, UsageError
 from .._detect import contact_findings
-from .._identity import CANONICAL_VERSION, canonical_fields
+from .._identity import CANONICAL_VERSION, COMPATIBLE_VERSIONS, canonical_fields
 from .._manifest import (
     ContactDigests,
     KeyLike,
@@ -43,7 +43,14 @@ from .._manifest import (
 from .._model import Finding, Findings, Severity
 from .._read import AuthLike, Limits, Secret, iter_contacts
 from .diff import FieldChange
-from .verify import Verdict, _group_changes, _VerdictViews, contact_label, pair_leftovers
+from .verify import (
+    Verdict,
+    _group_changes,
+    _VerdictViews,
+    contact_label,
+    manifest_region,
+    pair_leftovers,
+)
 
 __all__ = ["StreamReport", "verify_file"]
 
@@ -111,7 +118,7 @@ class _ManifestFile:
         if not isinstance(header, dict):
             raise ManifestError(f"{self.path}: not a contactguard manifest")
         check_header(header, str(self.path))
-        if header.get("canonical") != CANONICAL_VERSION:
+        if header.get("canonical") not in COMPATIBLE_VERSIONS:
             raise ManifestError(f"manifest uses canonical form {header.get('canonical')!r};"
                                 f" this version computes {CANONICAL_VERSION!r}")
         return header
@@ -166,7 +173,8 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
         raise SourceError(f"cannot read manifest {mpath}: {exc.strerror or exc}") from exc
     header = mfile.header
     sealer, _ = open_sealer(header, key)
-    region = header.get("region")
+    version = str(header.get("canonical"))
+    region = manifest_region(version, header.get("region"))
     total = int(header.get("contact_count", 0))
 
     # pass 1: digests, sorted, with the signature checked as the entries stream by.
@@ -213,7 +221,7 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
                 per_kind[f.kind] += 1
                 if per_kind[f.kind] <= cap:
                     value_findings.append(f)
-        d = contact_digests(canonical_fields(contact, region=region), sealer)
+        d = contact_digests(canonical_fields(contact, region=region), sealer, version=version)
         value = int(d.digest, 16)
         high, low = value >> 64, value & _LOW64
         pos = bisect.bisect_left(keys, high)

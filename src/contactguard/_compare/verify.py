@@ -20,9 +20,10 @@ from typing import Final
 
 from .._core import ManifestError, escape_controls, expect, mask_label
 from .._detect import detect
-from .._identity import CANONICAL_VERSION, canonical_fields
+from .._identity import CANONICAL_VERSION, COMPATIBLE_VERSIONS, canonical_fields
 from .._manifest import ContactDigests, KeyLike, Manifest, ManifestEntry, contact_digests
 from .._model import Finding, Findings, Severity, Snapshot
+from .._normalize import EXACT
 from .._notebook import (
     VERDICT_COLUMNS,
     DataFrame,
@@ -231,6 +232,8 @@ def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None =
     expect(backup, Snapshot, "verify_restore()'s backup")
     expect(restored, Snapshot, "verify_restore()'s restored")
     d = diff(backup, restored, region=region)
+    findings = Findings((*restored.findings, *detect(restored, region=d.region)))
+    damaged = _damaged_names(findings)
     by_before = {m.before: m for m in d.matches}
     changed = {id(ch.before): ch for ch in d.changed}
     verdicts: list[Verdict] = []
@@ -243,13 +246,40 @@ def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None =
         if ch is None:
             verdicts.append(Verdict("intact", i, m.after, _label(backup, i), (), m.reasons))
         else:
+            reasons = m.reasons
+            if m.after in damaged and any(c.property in {"FN", "N"} for c in ch.changes):
+                reasons = (*reasons, damaged[m.after])
             verdicts.append(Verdict("changed", i, m.after, _label(backup, i), ch.changes,
-                                    m.reasons))
+                                    reasons))
     matched_after = {m.after for m in d.matches}
     verdicts.extend(Verdict("added", None, j, _label(restored, j))
                     for j in range(len(restored)) if j not in matched_after)
-    findings = Findings((*restored.findings, *detect(restored, region=d.region)))
     return RestoreReport(d, findings, tuple(verdicts))
+
+
+def manifest_region(canonical: str, region: str | None) -> str | None:
+    """The region text to recompute a manifest's digests in: its own for the current form;
+    for a ``cg-canon-1`` manifest (contactguard 0.1), that one region applied exactly as
+    0.1 did, to every number of every card."""
+    if canonical == CANONICAL_VERSION:
+        return region
+    return EXACT + (region or "")
+
+
+#: Finding kinds that mean a name came back damaged rather than edited.
+_NAME_DAMAGE_KINDS: Final = frozenset({"mojibake", "replacement-character",
+                                       "control-character", "nul-in-value"})
+
+
+def _damaged_names(findings: Findings) -> dict[int, str]:
+    """Restored contact index -> "name damaged (…)" for contacts whose name has damage."""
+    out: dict[int, str] = {}
+    for f in findings:
+        if f.contact is None or f.property not in {"FN", "N"} or f.kind not in _NAME_DAMAGE_KINDS:
+            continue
+        hint = "; a certain repair is in the findings" if f.suggestion else ""
+        out.setdefault(f.contact, f"name damaged ({f.kind}{hint})")
+    return out
 
 
 def _group_changes(entry: ManifestEntry, group: str, now: dict[str, int], how: str
@@ -279,13 +309,13 @@ def verify(snapshot: Snapshot, manifest: Manifest, *, key: KeyLike | None = None
     """
     expect(snapshot, Snapshot, "verify()'s snapshot")
     expect(manifest, Manifest, "verify()'s manifest")
-    if manifest.canonical != CANONICAL_VERSION:
+    if manifest.canonical not in COMPATIBLE_VERSIONS:
         raise ManifestError(f"manifest uses canonical form {manifest.canonical!r}; this "
                             f"version of contactguard computes {CANONICAL_VERSION!r}")
     sealer = manifest.sealer(key)
-    region = manifest.region
+    region = manifest_region(manifest.canonical, manifest.region)
     fields = [canonical_fields(c, region=region) for c in snapshot]
-    digests = [contact_digests(f, sealer) for f in fields]
+    digests = [contact_digests(f, sealer, version=manifest.canonical) for f in fields]
     verdicts: dict[int, Verdict] = {}
     taken: set[int] = set()
     entries = manifest.entries

@@ -10,10 +10,12 @@ place; nothing here changes a contact.
 from __future__ import annotations
 
 from .images import decode_base64
+from .text import check_text
 from .values import check, contact_findings, detect
 
 __all__ = [
     "check",
+    "check_text",
     "contact_findings",
     "decode_base64",
     "detect",

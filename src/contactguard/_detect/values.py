@@ -15,7 +15,12 @@ from typing import Final
 
 from .._core import UsageError
 from .._model import BINARY_PROPERTIES, Contact, Finding, Snapshot
-from .._normalize import check_region, date_problem, email_problem, normalize_phone
+from .._normalize import (
+    date_problem,
+    email_problem,
+    normalize_phone,
+    regions_of,
+)
 from .images import check_image, decode_base64
 from .text import check_text
 
@@ -31,6 +36,26 @@ IDENTIFYING_PROPERTIES: Final = frozenset({
     "FN", "N", "TEL", "EMAIL", "ORG", "NICKNAME", "ADR", "URL", "IMPP", "X-CSV-FIELD",
 })
 _DATE_PROPERTIES: Final = frozenset({"BDAY", "ANNIVERSARY"})
+
+
+def _phone_finding(raw: str, region: str | None) -> tuple[str, str] | None:
+    """What is wrong with one number read in the book's plausible regions, if anything.
+
+    A number is ``invalid-phone`` only when it is valid in none of them (a valid short or
+    service number such as 10086 or 999 is valid); a national number in a book where no
+    region can be inferred is ``phone-region-unknown`` (info): not wrong, just unreadable.
+    """
+    phone = normalize_phone(raw, region=region)
+    if phone.valid:
+        return None
+    regions, _ = regions_of(region)
+    if phone.e164 is None and phone.reason == "no country code and no default region":
+        return ("phone-region-unknown", "TEL: written without a country code, and the book "
+                "gives no region to read it in (pass a region such as --region CN)")
+    if len(regions) > 1 and phone.read_in is not None:
+        return ("invalid-phone", f"TEL: not a valid number in any of {', '.join(regions)}"
+                " (the regions this book's numbers are in)")
+    return ("invalid-phone", f"TEL: {phone.reason or 'not valid'}")
 
 
 def contact_findings(index: int, contact: Contact, region: str | None) -> Iterator[Finding]:
@@ -51,10 +76,11 @@ def contact_findings(index: int, contact: Contact, region: str | None) -> Iterat
         elif name == "TEL":
             raw = prop.text.strip()
             if raw:
-                phone = normalize_phone(raw, region=region)
-                if not phone.valid:
-                    yield Finding.of("invalid-phone", f"TEL: {phone.reason or 'not valid'}",
-                                     line=line, property=name, source=src, contact=index)
+                finding = _phone_finding(raw, region)
+                if finding is not None:
+                    kind, message = finding
+                    yield Finding.of(kind, message, line=line, property=name, source=src,
+                                     contact=index)
         elif name == "EMAIL":
             raw = prop.text.strip()
             problem_text = email_problem(raw) if raw else None
@@ -92,7 +118,7 @@ def detect(snapshot: Snapshot, *, region: str | None = None,
         raise UsageError(f"detect() takes a Snapshot, not {type(snapshot).__name__}")
     from .._normalize import region_for  # noqa: PLC0415 - same stage, avoids a cycle
 
-    region = check_region(region) if region is not None else region_for(snapshot)
+    region = region_for(snapshot, region=region)
     out: list[Finding] = []
     uids: dict[str, list[int]] = defaultdict(list)
     per_kind: Counter[str] = Counter()

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Final
 
 from .._core import UsageError
-from .._identity import Fingerprint, canonical_fields, fingerprint_of_fields
+from .._identity import Fingerprint, canonical_fields, fingerprint_of_fields, phone_alternates
 from .._model import Snapshot
 from .._normalize import region_for
 from .blocking import _candidates
@@ -52,24 +52,27 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
     """
     if max_block < 2:
         raise UsageError(f"max_block must be at least 2, not {max_block}")
-    if region is None:
-        region = region_for(snapshot)
+    region = region_for(snapshot, region=region)
     decisions = decisions or Decisions()
     distinct = decisions.distinct
 
     # 1. Units: equal fingerprints, unless the user said identical copies are distinct.
     by_fp: dict[Fingerprint, list[int]] = defaultdict(list)
     fields_of: dict[Fingerprint, tuple[tuple[str, str], ...]] = {}
+    alternates: dict[Fingerprint, frozenset[str]] = {}
     for i, contact in enumerate(snapshot):
         fields = canonical_fields(contact, region=region)
         fp = fingerprint_of_fields(fields)
         by_fp[fp].append(i)
-        fields_of.setdefault(fp, fields)
+        if fp not in fields_of:
+            fields_of[fp] = fields
+            # the other valid readings of its national numbers (9225 3326: HK or SG)
+            alternates[fp] = phone_alternates(contact, region)
     members: list[list[int]] = []
     people: list[_Person] = []
     for fp in sorted(by_fp):
         copies = by_fp[fp]
-        person = _person(fields_of[fp])
+        person = _person(fields_of[fp], extra_phones=alternates[fp])
         split = frozenset({fp}) in distinct
         for chunk in ([c] for c in copies) if split else [copies]:
             members.append(chunk)

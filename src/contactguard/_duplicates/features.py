@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -90,15 +91,36 @@ class _Person:
         return bool(self.family or self.given)
 
 
-def _person(fields: tuple[tuple[str, str], ...]) -> _Person:
+#: A label people append to a name to tell two cards of one person apart: "张伟 (公司)",
+#: "冯伟 工作", "Jane Doe - work".  Not part of the name when comparing people.
+_NAME_LABEL: Final = re.compile(
+    r"\s*[-–—(（\[【]?\s*(?:工作|公司|单位|單位|办公室|辦公室|手机|手機|住宅|家里|家裡|家|宅|"
+    r"work|office|mobile|cell|home|company|business)\s*[)）\]】]?\s*$", re.IGNORECASE)
+
+
+def strip_label(name: str) -> str:
+    """``name`` without a trailing label such as "(公司)" or "work".
+
+    >>> strip_label("张伟 (公司)"), strip_label("冯伟 工作"), strip_label("Jane Doe - Work")
+    ('张伟', '冯伟', 'Jane Doe')
+    >>> strip_label("公司")
+    '公司'
+    """
+    stripped = _NAME_LABEL.sub("", name)
+    return stripped if stripped.strip() else name
+
+
+def _person(fields: tuple[tuple[str, str], ...], *,
+            extra_phones: frozenset[str] = frozenset()) -> _Person:
     by_name: dict[str, list[str]] = defaultdict(list)
     for prop, value in fields:
         by_name[prop].append(value)
     family = given = ""
     if by_name.get("N"):
         parts = [*by_name["N"][0].split("\x1f"), "", ""]
-        family, given = normalize_name(parts[0]), normalize_name(parts[1])
-    formatted = (by_name.get("FN") or [""])[0]
+        family = normalize_name(strip_label(parts[0]))
+        given = normalize_name(strip_label(parts[1]))
+    formatted = strip_label((by_name.get("FN") or [""])[0])
     ordered = bool(family or given)
     if not ordered:
         family, given = _split_formatted(formatted)
@@ -107,7 +129,7 @@ def _person(fields: tuple[tuple[str, str], ...]) -> _Person:
     return _Person(
         fingerprint=fingerprint_of_fields(fields),
         fields=fields,
-        phones=frozenset(by_name.get("TEL", ())),
+        phones=frozenset(by_name.get("TEL", ())) | extra_phones,
         emails=frozenset(by_name.get("EMAIL", ())),
         family=family,
         given=given,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Any, Final
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from .._normalize import surname_spellings
 from .features import _is_han, _Person
 
 #: Evidence points per comparison outcome.  Positive points say "same person", negative
 #: ones "different people"; about 2 points double the odds.  Tuned on Febrl 1 and 2 only.
 WEIGHTS: Final = {
     "phone": 8.0, "phones-disjoint": -3.0,
-    "email": 8.0, "emails-disjoint": -2.0,
+    "email": 8.0, "emails-disjoint": -2.0, "channels-disjoint": -3.0,
     "given-same": 5.0, "given-close": 3.5, "given-near": 1.5, "given-initial": 1.0,
-    "given-differs": -4.0,
+    "given-differs": -4.0, "given-nickname": 3.5,
     "family-same": 5.0, "family-close": 3.5, "family-near": 1.5, "family-differs": -3.0,
     "names-swapped": 8.0, "names-partly-swapped": 2.0,
     "bday-same": 7.0, "bday-near": 2.5, "bday-differs": -3.0,
@@ -30,6 +32,8 @@ WEIGHTS: Final = {
 }  # fmt: skip
 #: Address agreement can add at most this many points: a household shares its address.
 ADDRESS_CAP: Final = 8.0
+#: ... and at most this many when the two cards have phone numbers and share none.
+DISJOINT_ADDRESS_CAP: Final = 3.0
 #: Name similarities (Jaro-Winkler, 0–1): close, near, and below which names differ.
 CLOSE: Final = 0.92
 NEAR: Final = 0.85
@@ -56,6 +60,7 @@ class _Evidence:
     given_differs: bool = False
     family_agrees: bool = False
     veto: bool = False
+    given_nickname: bool = False
 
     def agree(self, weight: str, reason: str, kind: str) -> None:
         self.points += WEIGHTS[weight]
@@ -93,6 +98,27 @@ def _grade(sim: float) -> str:
     return "same" if sim >= 1.0 else "close" if sim >= CLOSE else "near" if sim >= NEAR else ""
 
 
+def _cantonese_spelling(a: _Person, b: _Person, ev: _Evidence) -> bool:
+    """One card in hanzi, the other as Hong Kong or Taiwan write it in Latin letters
+    (``陳大文`` / ``Tai Man Chan``): pinyin cannot compare them.  The family name is checked
+    against its usual spellings; the given names cannot be, so beside a shared phone or
+    email they are no evidence either way (and no veto), and without one they differ."""
+    han, latin = (a, b) if _is_han(a.family + a.given) else (b, a)
+    if not (_is_han(han.family + han.given) and latin.family.isascii() and latin.family
+            and han.family and latin.given):
+        return False
+    if latin.family_loose not in surname_spellings(han.family):
+        return False
+    ev.family_agrees = True
+    ev.add("family-close", "name")
+    if a.phones & b.phones or a.emails & b.emails:
+        ev.agreed.append("family name agrees as written in Hong Kong or Taiwan")
+    else:
+        ev.given_differs = True
+        ev.disagree("given-differs", "different given names")
+    return True
+
+
 def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
     if not (a.has_name and b.has_name):
         return
@@ -103,6 +129,8 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
                           given_loose=b.family_loose)
         if _name_agreement(a, flipped) > _name_agreement(a, b):
             b = flipped
+    if _cantonese_spelling(a, b, ev):
+        return
     given = family = None
     romanized = False
     if a.given and b.given:
@@ -136,6 +164,12 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
         elif min(len(a.given_loose), len(b.given_loose)) == 1 and (
                 a.given_loose[:1] == b.given_loose[:1]):
             ev.agree("given-initial", "given name matches an initial", "name")
+        elif is_diminutive(a.given_loose, b.given_loose) and (
+                a.phones & b.phones or a.emails & b.emails):
+            # Bill / William, Liz / Elizabeth: one person, but only beside a shared phone or
+            # email (two family members may be Bill and Will): else the names differ.
+            ev.given_nickname = True
+            ev.agree("given-nickname", "given names are a name and its nickname", "name")
         elif given < DIFFERENT:
             ev.given_differs = True
             ev.disagree("given-differs", "different given names")
@@ -227,11 +261,16 @@ def _address_evidence(a: _Person, b: _Person, ev: _Evidence) -> None:
             if best is None or cand.points > best.points:
                 best = cand
     assert best is not None  # noqa: S101 - both address lists are non-empty
-    ev.points += min(best.points, ADDRESS_CAP)
+    # Cards whose phone numbers all differ are two people who may share a household or a
+    # town: the address then adds little (a common name in one city is a coincidence).
+    cap = DISJOINT_ADDRESS_CAP if (a.phones and b.phones and not a.phones & b.phones) else (
+        ADDRESS_CAP)
+    ev.points += min(best.points, cap)
     ev.agreed.extend(best.agreed)
     ev.disagreed.extend(best.disagreed)
-    # Address evidence counts as a kind of its own only when it is more than a region.
-    if best.points >= 3.0:
+    # Address evidence counts as a kind of its own only when it is more than a region, and
+    # not beside phone numbers that all differ (a household, or a common name in one town).
+    if best.points >= 3.0 and cap == ADDRESS_CAP:
         ev.kinds.add("address")
 
 
@@ -239,6 +278,32 @@ def _same_born(a: _Person, b: _Person, ev: _Evidence) -> bool:
     if len(a.bday) != 10 or len(b.bday) != 10:
         return False
     return a.bday == b.bday or (ev.family_agrees and _near_date(a.bday, b.bday))
+
+
+@functools.cache
+def _nicknamer() -> Any:
+    # The carltonnorthern/nicknames dataset (Apache-2.0, hand-curated, ~1,100 English given
+    # names with their diminutives): loaded once, on the first pair that needs it.
+    from nicknames import NickNamer  # noqa: PLC0415 - data loaded only when needed
+
+    return NickNamer()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def is_diminutive(a: str, b: str) -> bool:
+    """``a`` and ``b`` are a given name and its diminutive (Bill/William, Jim/James), or two
+    diminutives of one name, per the nicknames dataset.
+
+    >>> is_diminutive("bill", "william"), is_diminutive("liz", "elizabeth")
+    (True, True)
+    >>> is_diminutive("john", "james")
+    False
+    """
+    a, b = a.casefold(), b.casefold()
+    if a == b or not a.isascii() or not b.isascii() or len(a) < 2 or len(b) < 2:
+        return False
+    names = _nicknamer()
+    return b in names.nicknames_of(a) or a in names.nicknames_of(b)
 
 
 def _evidence(a: _Person, b: _Person) -> _Evidence:
@@ -261,6 +326,10 @@ def _evidence(a: _Person, b: _Person) -> _Evidence:
             ev.agree("email", "same email", "email")
         else:
             ev.disagree("emails-disjoint", "no email in common")
+            if a.phones and b.phones and not a.phones & b.phones:
+                # Every way to reach them differs: two people who share a (common) name
+                # and, at most, a street or a household.
+                ev.disagree("channels-disjoint", "no phone number or email in common")
     if a.bday and b.bday:
         if a.bday == b.bday:
             ev.agree("bday-same", "same birthday", "birthday")

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 from .fingerprint import (
     CANONICAL_VERSION,
+    COMPATIBLE_VERSIONS,
     FIELD_GROUPS,
     VOLATILE_PROPERTIES,
     Fingerprint,
     canonical_fields,
     canonical_form,
     canonical_value,
+    card_regions,
     fingerprint,
     fingerprint_of_fields,
     is_volatile,
     merkle_root,
     snapshot_digest,
 )
-from .match import MIN_EVIDENCE, Match, Side, match
+from .match import MIN_EVIDENCE, Match, Side, match, phone_alternates
 
 __all__ = [
     "CANONICAL_VERSION",
+    "COMPATIBLE_VERSIONS",
     "FIELD_GROUPS",
     "MIN_EVIDENCE",
     "VOLATILE_PROPERTIES",
@@ -36,10 +39,12 @@ __all__ = [
     "canonical_fields",
     "canonical_form",
     "canonical_value",
+    "card_regions",
     "fingerprint",
     "fingerprint_of_fields",
     "is_volatile",
     "match",
     "merkle_root",
+    "phone_alternates",
     "snapshot_digest",
 ]

@@ -39,16 +39,29 @@ from .._model import (
     Property,
     Snapshot,
 )
-from .._normalize import check_region, normalize_date, normalize_email, normalize_phone, region_for
+from .._normalize import (
+    check_region,
+    normalize_date,
+    normalize_email,
+    read_phone,
+    read_phone_in,
+    region_for,
+    region_of_international,
+    regions_of,
+    valid_national,
+)
 
 __all__ = [
     "CANONICAL_VERSION",
+    "COMPATIBLE_VERSIONS",
     "FIELD_GROUPS",
+    "MERGED_LISTS",
     "VOLATILE_PROPERTIES",
     "Fingerprint",
     "canonical_fields",
     "canonical_form",
     "canonical_value",
+    "card_regions",
     "fingerprint",
     "fingerprint_of_fields",
     "is_volatile",
@@ -61,7 +74,10 @@ __all__ = [
 Fingerprint = NewType("Fingerprint", str)
 """Hex SHA-256 of a contact's canonical form."""
 
-CANONICAL_VERSION: Final = "cg-canon-1"
+CANONICAL_VERSION: Final = "cg-canon-2"
+#: Canonical versions this release still computes: ``cg-canon-1`` (0.1) is ``cg-canon-2``
+#: read with one region for every number and no per-card choice (an exact region text).
+COMPATIBLE_VERSIONS: Final = frozenset({"cg-canon-1", CANONICAL_VERSION})
 
 #: Properties that are not user data: sync ids, timestamps, producer, labels and display
 #: hints that differ between vendors.  Matched by exact name or by prefix ending in '-'.
@@ -112,7 +128,7 @@ def _binary(prop: Property) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-_PHONE_PUNCT: Final = str.maketrans("", "", " -.\u00a0\u2011\u2012\u2013/")
+_PHONE_PUNCT: Final = str.maketrans("", "", " -.()\u00a0\u2011\u2012\u2013/")
 
 
 class _Plan(NamedTuple):
@@ -162,8 +178,9 @@ def _international(digits: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def phone_key(raw: str, region: str | None) -> str:
-    """:attr:`PhoneNumber.key` of ``raw``, with fast paths for the common spellings.
+def _phone_key_in(raw: str, region: str | None) -> str:
+    """:attr:`PhoneNumber.key` of ``raw`` read in one region, with fast paths for the
+    common spellings.
 
     Numbers written with only spaces, dashes, dots and slashes between digits are turned
     into E.164 without a full ``phonenumbers`` parse (about 40 µs with validation) when the
@@ -175,7 +192,7 @@ def phone_key(raw: str, region: str | None) -> str:
     """
     compact = raw.translate(_PHONE_PUNCT)
     if not compact.isascii():
-        return normalize_phone(raw, region=region).key
+        return read_phone_in(raw, region).key
     if compact[:1] == "+" and compact[1:].isdigit():
         key = _international(compact[1:])
         if key is not None:
@@ -185,14 +202,62 @@ def phone_key(raw: str, region: str | None) -> str:
             key = _international(compact[len(plan.intl_prefix):])
             if key is not None:
                 return key
-        elif plan.trunk_zero and 6 <= len(compact) <= 14:
-            m = plan.trunk_pattern.match(compact) if plan.trunk_pattern else None
-            national = compact[1:] if compact[0] == "0" else compact
-            plain = (m is None and compact[0] != "0") or (
-                m is not None and m.group(0) == "0" and not any(m.groups()))
-            if plain and national[:1] != "0" and len(national) in plan.lengths:
-                return f"+{plan.country_code}{national}"
-    return normalize_phone(raw, region=region).key
+        elif (national := _fast_national(compact, plan)) is not None:
+            return f"+{plan.country_code}{national}"
+    return read_phone_in(raw, region).key
+
+
+def _fast_national(compact: str, plan: _Plan) -> str | None:
+    """The national significant number of an all-digit national spelling, where the
+    region's plain trunk ``0`` makes it unambiguous (else ``None``: take the full parse)."""
+    if not (plan.trunk_zero and 6 <= len(compact) <= 14):
+        return None
+    m = plan.trunk_pattern.match(compact) if plan.trunk_pattern else None
+    national = compact[1:] if compact[0] == "0" else compact
+    plain = (m is None and compact[0] != "0") or (
+        m is not None and m.group(0) == "0" and not any(m.groups()))
+    if plain and national[:1] != "0" and len(national) in plan.lengths:
+        return national
+    return None
+
+
+def _first_valid_key(raw: str, regions: tuple[str, ...]) -> str | None:
+    """The key of ``raw`` in the first of ``regions`` where it is valid, by the fast path
+    (all-digit national spellings in trunk-0 regions, checked against the region's own
+    number patterns) or else the full parse; ``None`` when it is valid in none."""
+    compact = raw.translate(_PHONE_PUNCT)
+    digits = compact.isascii() and compact.isdigit()
+    for code in regions:
+        plan = _plan(code) if digits else None
+        national = _fast_national(compact, plan) if plan is not None else None
+        if national is not None:
+            if valid_national(code, national):
+                return f"+{plan.country_code}{national}"  # type: ignore[union-attr]
+            continue
+        phone = read_phone_in(raw, code)
+        if phone.valid:
+            return phone.key
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def phone_key(raw: str, region: str | None) -> str:
+    """:attr:`PhoneNumber.key` of ``raw`` in a region text (one region or several, see
+    :func:`~contactguard._normalize.regions_of`).
+
+    With one region this is the 0.1 rule, fast paths included.  With several, a number
+    written internationally needs no region, and a national one is read in the first
+    plausible region where it is valid (:func:`~contactguard._normalize.read_phone`), so
+    ``0935 384 953`` in a book of Taiwanese and mainland numbers is ``+886935384953``.
+    """
+    regions, _ = regions_of(region)
+    if len(regions) <= 1:
+        return _phone_key_in(raw, regions[0] if regions else None)
+    compact = raw.translate(_PHONE_PUNCT)
+    if compact[:1] == "+" and compact[1:].isdigit() and compact.isascii():
+        return _phone_key_in(raw, regions[0])
+    key = _first_valid_key(raw, regions)
+    return key if key is not None else read_phone(raw, region).key
 
 
 def canonical_value(prop: Property, region: str | None) -> str:
@@ -218,16 +283,53 @@ def canonical_value(prop: Property, region: str | None) -> str:
     return _text(prop.text)
 
 
+#: Properties whose values, over all their properties on a card, make one set: Google CSV
+#: writes one group column where a vCard has several CATEGORIES lines, or the reverse.
+MERGED_LISTS: Final = frozenset({"CATEGORIES"})
+
+
+def card_regions(contact: Contact, region: str | None) -> str | None:
+    """The region text to read ``contact``'s national numbers in: the book's most likely
+    region, then the regions of the card's own internationally written numbers (a Hong Kong
+    contact's national number is most likely a Hong Kong one), then the book's other
+    plausible regions.  Unchanged for an exact (0.1) region text."""
+    regions, hints = regions_of(region)
+    if not hints:
+        return region
+    own: list[str] = []
+    national = False
+    for prop in contact.properties:
+        if prop.name == "TEL":
+            compact = prop.text.strip().translate(_PHONE_PUNCT)
+            code = region_of_international(compact)
+            if code is None:
+                national = True
+            elif code not in own:
+                own.append(code)
+    if not own or not national:
+        return region
+    # The book's most common region stays first: an 11-digit Chinese mobile on a card that
+    # also holds a US number is still a Chinese mobile, though ``1 534 834 1885`` would be
+    # a valid US number too.  The card's own regions come before the book's others.
+    return ",".join(dict.fromkeys([*regions[:1], *own, *regions[1:]]))
+
+
 def canonical_fields(contact: Contact, *, region: str | None = None
                      ) -> tuple[tuple[str, str], ...]:
     """The sorted, de-duplicated ``(PROPERTY, canonical value)`` pairs of user data."""
     out: set[tuple[str, str]] = set()
+    merged: dict[str, set[str]] = {}
+    card_region = card_regions(contact, region)
     for prop in contact.properties:
-        if is_volatile(prop.name):
+        name = prop.name
+        if is_volatile(name):
             continue
-        value = canonical_value(prop, region)
-        if value:
-            out.add((prop.name, value))
+        value = canonical_value(prop, card_region if name == "TEL" else region)
+        if name in MERGED_LISTS and regions_of(region)[1]:
+            merged.setdefault(name, set()).update(v for v in value.split("\x1f") if v)
+        elif value:
+            out.add((name, value))
+    out.update((name, "\x1f".join(sorted(items))) for name, items in merged.items() if items)
     return tuple(sorted(out))
 
 
@@ -254,9 +356,10 @@ def fingerprint(contact: Contact, *, region: str | None = None) -> Fingerprint:
     return fingerprint_of_fields(canonical_fields(contact, region=region))
 
 
-def fingerprint_of_fields(fields: Iterable[tuple[str, str]]) -> Fingerprint:
-    """The fingerprint of already computed :func:`canonical_fields`."""
-    form = "\n".join([CANONICAL_VERSION, *(f"{name}:{value}" for name, value in fields)])
+def fingerprint_of_fields(fields: Iterable[tuple[str, str]], *,
+                          version: str = CANONICAL_VERSION) -> Fingerprint:
+    """The fingerprint of already computed :func:`canonical_fields` (under ``version``)."""
+    form = "\n".join([version, *(f"{name}:{value}" for name, value in fields)])
     return Fingerprint(hashlib.sha256(form.encode("utf-8", "surrogatepass")).hexdigest())
 
 
@@ -283,6 +386,6 @@ def snapshot_digest(snapshot: Snapshot, *, region: str | None = None) -> str:
     """Hex Merkle root over the snapshot's contact fingerprints: equal for two snapshots
     that hold the same contacts in any order."""
     expect(snapshot, Snapshot, "snapshot_digest()'s snapshot")
-    region = check_region(region) if region is not None else region_for(snapshot)
+    region = region_for(snapshot, region=region)
     leaves = [bytes.fromhex(fingerprint(c, region=region)) for c in snapshot]
     return merkle_root(leaves).hex()

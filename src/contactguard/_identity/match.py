@@ -22,6 +22,7 @@ Every :class:`Match` carries its stage, a confidence and the reasons, in words.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,12 +32,20 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_sort_ratio
 
 from .._core import expect
+from .._detect import check_text
 from .._model import Contact
-from .._normalize import check_region, name_keys, normalize_name, romanize
+from .._normalize import (
+    check_region,
+    name_keys,
+    normalize_name,
+    read_phone,
+    regions_of,
+    romanize,
+)
 from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
 
 __all__ = ["MIN_EVIDENCE", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
-           "profile", "score"]
+           "phone_alternates", "profile", "score"]
 
 #: Evidence weights (log-odds-like points).  Rules as data so they can be tuned and
 #: documented in one place.
@@ -45,6 +54,7 @@ WEIGHTS: Final = {
     "name-exact": 2.5, "name-close": 1.5, "name-romanized": 1.5, "name-far": -2.0,
     "bday-same": 1.0, "bday-differs": -1.5, "org-same": 0.5,
     "phones-disjoint": -1.0, "emails-disjoint": -0.5,
+    "damaged-name-agree": 1.0, "adr-same": 1.0,
 }
 MIN_EVIDENCE: Final = 2.5
 
@@ -74,6 +84,12 @@ class Profile:
     keys: frozenset[str]
     bday: str
     org: str
+    #: The name carries mojibake, U+FFFD or control characters: it cannot be compared as
+    #: it is.  ``repaired`` is what is left of it: the certain repair of a mojibake, else the
+    #: name without the damaged characters.
+    name_damaged: bool = False
+    repaired: str = ""
+    repair_certain: bool = False
 
 
 for _cls in (Match, Profile):
@@ -92,19 +108,84 @@ def profile(contact: Contact, *, region: str | None = None,
     if by_name.get("N"):
         family, given, *_ = (*by_name["N"][0].split("\x1f"), "", "")
     formatted = (by_name.get("FN") or [""])[0]
-    name = normalize_name(formatted or f"{given} {family}")
+    # A company card exported without a name (Google CSV) is named by its organization.
+    org_name = (by_name.get("ORG") or [""])[0].split("\x1f")[0]
+    name = normalize_name(formatted or f"{given} {family}".strip() or org_name)
     return Profile(
         fingerprint=fingerprint_of_fields(fields),
         fields=fields,
         uid=contact.uid,
-        phones=frozenset(by_name.get("TEL", ())),
+        phones=frozenset(by_name.get("TEL", ())) | phone_alternates(contact, region),
         emails=frozenset(by_name.get("EMAIL", ())),
         name=name,
         romanized=romanize(name) if name else "",
-        keys=name_keys(family=family, given=given, formatted=formatted),
+        keys=name_keys(family=family, given=given, formatted=formatted or org_name),
         bday=(by_name.get("BDAY") or [""])[0],
         org=(by_name.get("ORG") or [""])[0].casefold(),
+        name_damaged=bool(damage := _raw_name_damage(contact)),
+        repaired=damage.removeprefix(_CERTAIN),
+        repair_certain=damage.startswith(_CERTAIN),
     )
+
+
+def phone_alternates(contact: Contact, region: str | None) -> frozenset[str]:
+    """Every key the contact's national numbers have in the book's plausible regions.
+
+    ``9225 3326`` is a valid Hong Kong and a valid Singapore mobile; whichever the
+    canonical form picked, the restore's ``+65 9225 3326`` is the same number (an NSN
+    match), so both readings take part in blocking and in "phone in common".
+    """
+    regions, _ = regions_of(region)
+    if len(regions) < 2:
+        return frozenset()
+    out: set[str] = set()
+    for written in contact.phones:
+        raw = written.strip()
+        if not raw or raw.lstrip("(").startswith(("+", "00")):
+            continue
+        for code in regions:
+            phone = read_phone(raw, code)
+            if phone.valid:
+                out.add(phone.key)
+    return frozenset(out)
+
+
+#: Problems of a name that make it say nothing about who the contact is.
+_NAME_DAMAGE: Final = frozenset({"mojibake", "replacement-character", "control-character",
+                                 "nul-in-value"})
+
+
+#: Emoji and other symbols some vendors strip from names (So, Sk, and emoji modifiers).
+_SYMBOLS: Final = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]")
+_DAMAGED_CHARS: Final = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _raw_name_damage(contact: Contact) -> str:
+    """:func:`_damage` of the name as read (canonical text has folded the evidence away:
+    a non-breaking space that was half of a mojibake character, a C1 control)."""
+    for prop in (*contact.get_all("FN"), *contact.get_all("N")):
+        text = " ".join(c for c in prop.components if c) if prop.name == "N" else prop.text
+        damage = _damage(text)
+        if damage:
+            return damage
+    return ""
+
+
+def _damage(name: str) -> str:
+    """'' for a sound name; for a damaged one, what can still be compared of it."""
+    if not name.strip():
+        return ""
+    problems = [p for p in check_text(name) if p.kind in _NAME_DAMAGE]
+    if not problems:
+        return ""
+    fixed = next((p.suggestion for p in problems if p.suggestion), None)
+    if fixed:
+        return _CERTAIN + normalize_name(fixed)
+    return normalize_name(_DAMAGED_CHARS.sub("", name)) or "\ufffd"
+
+
+#: Marks a repair of a name that the detector calls certain (see check_text).
+_CERTAIN: Final = "\x00"
 
 
 class Side:
@@ -169,16 +250,40 @@ def score(a: Profile, b: Profile) -> tuple[float, tuple[str, ...]]:
     if a.emails and b.emails and not shared_emails:
         total += WEIGHTS["emails-disjoint"]
         reasons.append("no email address in common")
-    if a.name and b.name:
+    damaged = a.name_damaged != b.name_damaged
+    if damaged and _certainly_repaired_to(a, b):
+        total += WEIGHTS["name-exact"]
+        reasons.append("same name once its mojibake is repaired")
+    elif damaged:
+        # One side's name came back as mojibake or with U+FFFD: it says nothing either way.
+        # Such a pair stands on a shared phone or email plus one more agreeing field.
+        agreeing = (len(shared_phones) + len(shared_emails) + (a.bday != "" and a.bday == b.bday)
+                    + (a.org != "" and a.org == b.org)
+                    + len(_other_fields(a) & _other_fields(b)) + _what_is_left_agrees(a, b)
+                    + _all_else_equal(a, b))
+        reasons.append("name damaged on one side")
+        one_digit = bool(a.phones and b.phones and not shared_phones
+                         and _near_phone(a.phones - b.phones, b.phones - a.phones))
+        agreeing += one_digit
+        based = shared_phones or shared_emails or (one_digit and agreeing >= 4)
+        if not based or agreeing < 2:
+            total = min(total, MIN_EVIDENCE - 0.5)
+        else:  # each further agreeing field stands in for the name that cannot be compared
+            total += WEIGHTS["damaged-name-agree"] * min(agreeing - 1, 2)
+    elif a.name and b.name:
         if a.name == b.name:
             total += WEIGHTS["name-exact"]
             reasons.append("same name")
         else:
             ratio = token_sort_ratio(a.name, b.name) / 100.0
-            if ratio >= 0.85:
+            plain_a, plain_b = _SYMBOLS.sub("", a.name).strip(), _SYMBOLS.sub("", b.name).strip()
+            if plain_a and plain_a == plain_b:
+                total += WEIGHTS["name-close"]
+                reasons.append("same name but for symbols or emoji")
+            elif ratio >= 0.85:
                 total += WEIGHTS["name-close"]
                 reasons.append(f"similar names ({ratio:.2f})")
-            elif a.romanized and a.romanized == b.romanized:
+            elif a.romanized and sorted(a.romanized.split()) == sorted(b.romanized.split()):
                 total += WEIGHTS["name-romanized"]
                 reasons.append("names agree when romanized")
             elif ratio < 0.5 and not (a.keys & b.keys):
@@ -194,7 +299,45 @@ def score(a: Profile, b: Profile) -> tuple[float, tuple[str, ...]]:
     if a.org and a.org == b.org:
         total += WEIGHTS["org-same"]
         reasons.append("same organization")
+    shared_addresses = {f for f in a.fields if f[0] == "ADR"} & {f for f in b.fields
+                                                                 if f[0] == "ADR"}
+    if shared_addresses:
+        total += WEIGHTS["adr-same"]
+        reasons.append("same address")
     return total, tuple(reasons)
+
+
+#: Fields a damaged-name pair may also agree on, beyond phones, emails, birthday and org.
+_OTHER_FIELDS: Final = frozenset({"ADR", "NOTE", "URL", "NICKNAME", "TITLE", "PHOTO", "IMPP",
+                                   "CATEGORIES"})
+
+
+def _other_fields(p: Profile) -> set[tuple[str, str]]:
+    return {f for f in p.fields if f[0] in _OTHER_FIELDS}
+
+
+def _certainly_repaired_to(a: Profile, b: Profile) -> bool:
+    """The damaged name's certain repair is the other name (in either name order)."""
+    hurt, other = (a, b) if a.name_damaged else (b, a)
+    if not hurt.repair_certain or not hurt.repaired or not other.name:
+        return False
+    return sorted(hurt.repaired.replace(" ", "")) == sorted(other.name.replace(" ", ""))
+
+
+def _all_else_equal(a: Profile, b: Profile) -> bool:
+    """Everything but the name is the same user data on both cards."""
+    rest_a = {f for f in a.fields if f[0] not in {"FN", "N"}}
+    return bool(rest_a) and rest_a == {f for f in b.fields if f[0] not in {"FN", "N"}}
+
+
+def _what_is_left_agrees(a: Profile, b: Profile) -> bool:
+    """The undamaged part of one name agrees with the other name (``郭家�`` / ``郭家豪``)."""
+    left, other = (a.repaired, b.name) if a.name_damaged else (b.repaired, a.name)
+    if not left or not other or left == "\ufffd":
+        return False
+    if sorted(left.replace(" ", "")) == sorted(other.replace(" ", "")):
+        return True  # the same characters, in Western or Chinese order
+    return (len(left) >= 2 and left in other) or token_sort_ratio(left, other) >= 80
 
 
 def confidence(total: float) -> float:

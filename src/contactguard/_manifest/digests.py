@@ -60,8 +60,9 @@ class Sealer:
             return hmac.new(self._key, self.salt + data, hashlib.sha256).digest()[:size].hex()
         return hashlib.sha256(self.salt + data).digest()[:size].hex()
 
-    def fields_digest(self, fields: Iterable[tuple[str, str]]) -> str:
-        form = "\n".join([CANONICAL_VERSION, *(f"{n}:{v}" for n, v in fields)])
+    def fields_digest(self, fields: Iterable[tuple[str, str]], *,
+                      version: str = CANONICAL_VERSION) -> str:
+        form = "\n".join([version, *(f"{n}:{v}" for n, v in fields)])
         return self.digest(form.encode("utf-8", "surrogatepass"))
 
     def name_digest(self, name: str) -> str:
@@ -87,8 +88,10 @@ class ContactDigests:
     counts: dict[str, int]
 
 
-def contact_digests(fields: Sequence[tuple[str, str]], sealer: Sealer) -> ContactDigests:
-    """Digests of one contact's canonical fields under ``sealer``."""
+def contact_digests(fields: Sequence[tuple[str, str]], sealer: Sealer, *,
+                    version: str = CANONICAL_VERSION) -> ContactDigests:
+    """Digests of one contact's canonical fields under ``sealer``, in the canonical form
+    ``version`` (a manifest's own, when verifying one an older release wrote)."""
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for prop, value in fields:
         groups[field_group(prop)].append((prop, value))
@@ -101,8 +104,8 @@ def contact_digests(fields: Sequence[tuple[str, str]], sealer: Sealer) -> Contac
                 continue
             if not sealer.keyed and {field_group(p) for p, _ in rest} <= GUESSABLE_GROUPS:
                 continue
-            partial[g] = sealer.fields_digest(rest)
-    return ContactDigests(sealer.fields_digest(fields), partial, counts)
+            partial[g] = sealer.fields_digest(rest, version=version)
+    return ContactDigests(sealer.fields_digest(fields, version=version), partial, counts)
 
 
 ContactDigests.__module__ = "contactguard"

@@ -20,12 +20,29 @@ from __future__ import annotations
 from .common import E164, IsoDate, NameKey, NormalizedEmail, NormalizedText
 from .dates import date_problem, normalize_date
 from .emails import email_problem, normalize_email
-from .names import name_keys, normalize_name, romanize
-from .phones import PhoneNumber, check_region, infer_region, normalize_phone, region_for
+from .names import name_keys, normalize_name, romanize, surname_spellings
+from .phones import (
+    EXACT,
+    PhoneNumber,
+    check_region,
+    normalize_phone,
+    read_phone,
+    read_phone_in,
+    regions_of,
+    valid_national,
+)
+from .regions import (
+    infer_region,
+    locale_region,
+    plausible_regions,
+    region_for,
+    region_of_international,
+)
 from .text import is_cjk, normalize_text
 
 __all__ = [
     "E164",
+    "EXACT",
     "IsoDate",
     "NameKey",
     "NormalizedEmail",
@@ -36,12 +53,20 @@ __all__ = [
     "email_problem",
     "infer_region",
     "is_cjk",
+    "locale_region",
     "name_keys",
     "normalize_date",
     "normalize_email",
     "normalize_name",
     "normalize_phone",
     "normalize_text",
+    "plausible_regions",
+    "read_phone",
+    "read_phone_in",
     "region_for",
+    "region_of_international",
+    "regions_of",
     "romanize",
+    "surname_spellings",
+    "valid_national",
 ]

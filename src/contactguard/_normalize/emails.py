@@ -9,7 +9,7 @@ from typing import Final
 
 from .common import CACHE_SIZE, NormalizedEmail, takes_text
 
-_MAILTO: Final = re.compile(r"^mailto:", re.IGNORECASE)
+_MAILTO: Final = re.compile(r"^(?:mailto:)+", re.IGNORECASE)
 _SPACE: Final = re.compile(r"\s")
 #: Characters that RFC 5322 allows in a local part only inside quotes.
 _LOCAL_SPECIALS: Final = frozenset('()<>[]:;,\\"')

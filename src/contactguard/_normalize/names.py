@@ -221,3 +221,40 @@ def name_keys(*, family: str = "", given: str = "", formatted: str = "") -> froz
     frozenset()
     """
     return _name_keys(family, given, formatted)
+
+
+#: How Hong Kong, Macau and Taiwan write common surnames in Latin letters (Hong Kong
+#: Government Cantonese romanization, Wade-Giles and their usual variants), beside pinyin.
+#: Traditional and Simplified forms share an entry (``陈/陳``).  Rules as data: add a surname here.
+SURNAME_SPELLINGS: Final = {
+    "陈/陳": "chan chen chin tan", "李": "lee li lei", "张/張": "cheung chang chong teo",
+    "黄/黃": "wong huang ng oei", "刘/劉": "lau liu lao", "梁": "leung liang neo",
+    "林": "lam lin lim", "郑/鄭": "cheng chung teh", "谢/謝": "tse hsieh chia sia",
+    "郭": "kwok kuo kok", "蔡": "choi tsai chua", "何": "ho", "许/許": "hui hsu koh",
+    "吴/吳": "ng wu goh", "王": "wong wang ong", "杨/楊": "yeung yang yeo", "周": "chow chou chau",
+    "徐": "tsui hsu chee", "孙/孫": "suen sun sng", "马/馬": "ma mah", "朱": "chu chue",
+    "胡": "wu hu oh", "高": "ko kao koh", "罗/羅": "law lo lo", "叶/葉": "yip yeh yap",
+    "冯/馮": "fung feng", "邓/鄧": "tang teng", "曾": "tsang tseng chang", "彭": "pang peng",
+    "萧/蕭": "siu hsiao seow", "潘": "poon pan phua", "袁": "yuen yuan", "麦/麥": "mak mai",
+    "卢/盧": "lo lu loo", "苏/蘇": "so su soh", "蒋/蔣": "tseung chiang", "唐": "tong tang",
+    "宋": "sung song", "韩/韓": "hon han", "钟/鍾": "chung chong", "龙/龍": "lung long",
+    "邱": "yau chiu khoo", "余": "yu yee", "石": "shek shih", "文": "man wen",
+    "严/嚴": "yim yen", "江": "kong chiang kang", "范": "fan", "方": "fong fang hong",
+    "温/溫": "wan wen woon", "区/區": "au ou", "欧阳/歐陽": "auyeung ouyang", "司徒": "szeto situ",
+}  # fmt: skip
+
+_SURNAME_INDEX: Final = {
+    form: frozenset(spellings.split())
+    for forms, spellings in SURNAME_SPELLINGS.items() for form in forms.split("/")
+}
+
+
+def surname_spellings(han: str) -> frozenset[str]:
+    """The Latin spellings of a Han surname used in Hong Kong, Macau and Taiwan (lower case).
+
+    >>> sorted(surname_spellings("陳"))
+    ['chan', 'chen', 'chin', 'tan']
+    >>> "auyeung" in surname_spellings("歐陽")
+    True
+    """
+    return _SURNAME_INDEX.get(han, frozenset())

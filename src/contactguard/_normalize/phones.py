@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import phonenumbers
+from phonenumbers import shortnumberinfo
 
-from .._core import UsageError
-from .._model import Snapshot
+from .._core import UsageError, escape_controls, mask_phone
+from .._notebook import current_options
 from .common import CACHE_SIZE, E164, takes_text
 from .text import normalize_text
 
@@ -22,10 +22,18 @@ from .text import normalize_text
 class PhoneNumber:
     """A phone number as parsed: the raw text plus what it normalizes to.
 
-    ``e164`` is ``None`` only when the text could not be read as a number at all (then
-    ``reason`` says why).  A number that parses but cannot be valid keeps its ``e164`` and
-    has ``valid=False`` and a ``reason`` such as ``"too short for CN"``.  ``region`` is the
+    ``e164`` is ``None`` when the text could not be read as a number at all (then
+    ``reason`` says why) and for a valid short number, which has no E.164 form.  A number
+    that parses but cannot be valid keeps its ``e164`` and has ``valid=False`` and a
+    ``reason`` such as ``"too short for CN"``.  ``region`` is the
     region code of the number (``"001"`` for non-geographic numbers such as +800).
+
+    A number written without a country code is read in one of the plausible regions:
+    ``read_in`` is the region used and ``region_source`` why it was that one:
+    ``"explicit"`` (the first region given, and valid there), ``"inferred"`` (a later
+    plausible region, the first in which the number is valid) or ``"assumed"`` (valid in
+    none; read in the first).  Both are ``None`` for a number written internationally.
+    ``short`` is true for a valid short or service number (10086, 95588, 999).
     """
 
     raw: str
@@ -35,6 +43,22 @@ class PhoneNumber:
     valid: bool
     possible: bool
     reason: str | None
+    # How the number was read, not what it is: two readings of one number compare equal.
+    read_in: str | None = field(default=None, compare=False)
+    region_source: str | None = field(default=None, compare=False)
+    short: bool = field(default=False, compare=False)
+
+    def __repr__(self) -> str:
+        """Masked unless ``display_options(show_personal_data=True)``: a number is personal
+        data (the attributes hold it in full)."""
+        show = current_options().show_personal_data
+        raw, e164 = (self.raw, self.e164) if show else (
+            mask_phone(self.raw), mask_phone(self.e164) if self.e164 else None)
+        return escape_controls(
+            f"PhoneNumber(raw={raw!r}, e164={e164!r}, extension={self.extension!r}, "
+            f"region={self.region!r}, valid={self.valid!r}, possible={self.possible!r}, "
+            f"reason={self.reason!r}, read_in={self.read_in!r}, "
+            f"region_source={self.region_source!r}, short={self.short!r})")
 
     @property
     def key(self) -> str:
@@ -87,24 +111,61 @@ _POSSIBLE: Final = frozenset({
 })  # fmt: skip
 
 
+def _check_one(region: str, whole: str) -> str:
+    code = region.strip().upper()
+    if code not in _SUPPORTED_REGIONS:
+        raise UsageError(f"unknown region code {whole!r}: expected an ISO 3166 code such as 'CN'"
+                         " (or several in order of preference: 'CN,HK,TW')")
+    return code
+
+
+@functools.lru_cache(maxsize=1024)
+def _check_region_text(region: str) -> str:
+    exact = region.startswith(EXACT)
+    codes = [_check_one(r, region) for r in region.removeprefix(EXACT).split(",")
+             if r.strip() or not exact]
+    return (EXACT if exact else "") + ",".join(dict.fromkeys(codes))
+
+
 def _check_region(region: str | None) -> str | None:
     if region is None:
         return None
     if not isinstance(region, str):
         raise UsageError(f"region must be a region code such as 'CN', not {region!r}")
-    code = region.strip().upper()
-    if code not in _SUPPORTED_REGIONS:
-        raise UsageError(f"unknown region code {region!r}: expected an ISO 3166 code such as 'CN'")
-    return code
+    return _check_region_text(region)
 
 
 def check_region(region: str | None) -> str | None:
     """``region`` upper-cased, after checking it is a region code phonenumbers knows.
 
+    Several regions may be given in order of preference, separated by commas: a number
+    written without a country code is read in the first of them in which it is valid.
+
     >>> check_region("cn")
     'CN'
+    >>> check_region("hk, cn")
+    'HK,CN'
     """
     return _check_region(region)
+
+
+#: Prefix of a region text that asks for the rules of contactguard 0.1 (``cg-canon-1``):
+#: one region for every number, no per-card choice.  Used to verify old manifests.
+EXACT: Final = "="
+
+
+def regions_of(region: str | None) -> tuple[tuple[str, ...], bool]:
+    """The plausible regions of a (checked) region text, and whether per-card hints apply.
+
+    >>> regions_of("HK,CN")
+    (('HK', 'CN'), True)
+    >>> regions_of("=CN")
+    (('CN',), False)
+    """
+    if not region:
+        return (), True
+    exact = region.startswith(EXACT)
+    return tuple(r for r in region.removeprefix(EXACT).split(",") if r), not exact
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
@@ -215,62 +276,106 @@ def normalize_phone(raw: str, *, region: str | None = None) -> PhoneNumber:
     >>> p.e164, p.valid, p.reason
     ('+86123', False, 'too short for CN')
     """
-    return _normalize_phone(raw, _check_region(region))
+    return read_phone(raw, _check_region(region))
+
+
+def read_phone_in(raw: str, region: str | None) -> PhoneNumber:
+    """``raw`` read in exactly one (checked) region, as contactguard 0.1 read every number:
+    no other region is tried and short numbers are not recognised as such."""
+    return _normalize_phone(raw, region)
+
+
+def _short(phone: PhoneNumber, raw: str, region: str) -> PhoneNumber | None:
+    """``phone`` as a valid short or service number of ``region``, or ``None``."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", raw) if ch.isdigit())
+    if not 2 <= len(digits) <= 8 or "+" in raw:
+        return None
+    try:
+        num = _parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not shortnumberinfo.is_valid_short_number_for_region(num, region):
+        return None
+    # A short number has no E.164 form (+8610086 is no number): its key is its digits.
+    return PhoneNumber(phone.raw, None, phone.extension, region, valid=True,
+                       possible=True, reason=None, short=True)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def read_phone(raw: str, region: str | None) -> PhoneNumber:
+    """:func:`normalize_phone` for a checked region text (see :func:`regions_of`): a number
+    written without a country code is read in the first plausible region in which it is a
+    valid number (else a valid short number), else in the first region (``"assumed"``).
+
+    >>> p = read_phone("0935 384 953", "CN,TW")
+    >>> p.e164, p.read_in, p.valid
+    ('+886935384953', 'TW', True)
+    >>> read_phone("10086", "CN").short
+    True
+    """
+    regions, _ = regions_of(region)
+    if not regions:
+        return _normalize_phone(raw, None)
+    first = _normalize_phone(raw, regions[0])
+    if first.valid and _INTERNATIONAL.match(unicodedata.normalize("NFKC", raw).strip()):
+        return first  # written with its country code: no region was needed
+    for code in regions:
+        phone = first if code == regions[0] else _normalize_phone(raw, code)
+        if phone.valid:
+            how = "explicit" if code == regions[0] else "inferred"
+            return dataclasses.replace(phone, read_in=code, region_source=how)
+    for code in regions:
+        short = _short(first, raw, code)
+        if short is not None:
+            how = "explicit" if code == regions[0] else "inferred"
+            return dataclasses.replace(short, read_in=code, region_source=how)
+    if len(regions) > 1 and first.e164 is not None and _looks_short(raw):
+        # A short number that is none of the regions' service numbers (a digit changed in
+        # 911) is not a national number of the first region: its key is its digits.
+        return dataclasses.replace(first, e164=None, read_in=regions[0],
+                                   region_source="assumed")
+    return dataclasses.replace(first, read_in=regions[0], region_source="assumed")
+
+
+def _looks_short(raw: str) -> bool:
+    text = unicodedata.normalize("NFKC", raw)
+    digits = sum(ch.isdigit() for ch in text)
+    return "+" not in text and 2 <= digits <= 6
 
 
 #: An internationally written number: + or 00 first, after any "tel:", brackets or spaces.
 _INTERNATIONAL: Final = re.compile(r"^(?:tel:)?[\s(]*(?:\+|00[1-9])", re.IGNORECASE)
 
 
-INFER_REGION_SAMPLE: Final = 2000
+@functools.lru_cache(maxsize=512)
+def _number_patterns(region: str) -> tuple[tuple[frozenset[int], re.Pattern[str]], ...]:
+    """The region's number-type patterns (fixed line, mobile, toll free, …), compiled."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return ()
+    out = []
+    for desc in (meta.fixed_line, meta.mobile, meta.toll_free, meta.premium_rate,
+                 meta.shared_cost, meta.personal_number, meta.voip, meta.pager, meta.uan,
+                 meta.voicemail):
+        if desc is not None and desc.national_number_pattern:
+            general = meta.general_desc.possible_length if meta.general_desc else None
+            lengths = frozenset(desc.possible_length or ()) or frozenset(general or ())
+            out.append((lengths, re.compile(desc.national_number_pattern)))
+    return tuple(out)
 
 
-def infer_region(raws: Iterable[str]) -> str | None:
-    """The region most internationally written numbers (``+CC …`` or ``00CC …``) belong to.
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def valid_national(region: str, national: str) -> bool:
+    """Whether ``national`` (a national significant number) is a valid number of any region
+    sharing ``region``'s country code, as :func:`phonenumbers.is_valid_number` judges it,
+    by the metadata's number-type patterns directly (no parse).
 
-    Meant as the default region of a snapshot whose caller gave none.  Numbers are counted
-    by country code first, since regions sharing one (GB with GG/JE/IM, US with CA and the
-    Caribbean) share a dialling plan; within the winning code the most common region wins,
-    and on a tie there the code's main region (GB, US).  ``None`` when there are no such
-    numbers or when two country codes tie for the most.  Only the first
-    :data:`INFER_REGION_SAMPLE` international numbers are parsed: a majority is clear long
-    before, and a 100,000-contact book would otherwise pay a full parse per number.
-
-    >>> infer_region(["+86 138 0013 8000", "008613900139000", "+1 650 253 0000", "5551234"])
-    'CN'
-    >>> infer_region(["+86 138 0013 8000", "+1 650 253 0000"]) is None
-    True
+    >>> valid_national("CN", "13800138000"), valid_national("CN", "1380013800")
+    (True, False)
     """
-    by_code: Counter[int] = Counter()
-    by_region: Counter[tuple[int, str]] = Counter()
-    for raw in raws:
-        text = unicodedata.normalize("NFKC", raw).strip()
-        if not _INTERNATIONAL.match(text):
-            continue
-        phone = _normalize_phone(raw, None)
-        if phone.e164 is None or phone.region in (None, "001"):
-            continue
-        code = phonenumbers.country_code_for_region(phone.region)
-        by_code[code] += 1
-        by_region[code, phone.region] += 1
-        if by_code.total() >= INFER_REGION_SAMPLE:
-            break
-    ranked = by_code.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-        return None
-    code = ranked[0][0]
-    regions = sorted(
-        ((n, r) for (c, r), n in by_region.items() if c == code), reverse=True
-    )
-    if len(regions) > 1 and regions[0][0] == regions[1][0]:
-        return str(phonenumbers.region_code_for_country_code(code))
-    return regions[0][1]
-
-
-def region_for(*snapshots: Snapshot) -> str | None:
-    """The region to read national phone numbers in: given on a snapshot, else inferred
-    from the internationally written numbers of all the snapshots together."""
-    for snap in snapshots:
-        if snap.default_region:
-            return snap.default_region
-    return infer_region(tel for snap in snapshots for c in snap for tel in c.phones)
+    cc = phonenumbers.country_code_for_region(region)
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(cc, ()):
+        for lengths, pattern in _number_patterns(code):
+            if len(national) in lengths and pattern.fullmatch(national):
+                return True
+    return False
