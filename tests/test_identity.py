@@ -245,3 +245,13 @@ def test_phone_number_repr_is_masked_unless_asked() -> None:
     with cg.display_options(show_personal_data=True):
         assert "+8613800138000" in repr(phone)
     assert phone.e164 == "+8613800138000"  # the attribute holds it in full
+
+
+def test_a_number_written_shorter_pairs_but_is_never_identical() -> None:
+    """libphonenumber's SHORT_NSN_MATCH: evidence for pairing, reported as a change."""
+    before = book(*NEIGHBOURS, card("FN:Li Lei", "TEL:+86 21 6234 5678"))
+    after = book(*NEIGHBOURS, card("FN:Li Lei", "TEL:6234 5678"))
+    verdict = cg.verify_restore(before, after).verdicts[-1]
+    assert verdict.status == "changed"
+    assert "probably the same number, written shorter" in verdict.reasons
+    assert [(c.kind, c.field) for c in verdict.changes] == [("changed", "phone")]

@@ -20,7 +20,15 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from .._core import escape_controls, expect, gc_paused, mask_property
-from .._identity import FIELD_GROUPS, MIN_EVIDENCE, Match, Side, card_regions, match
+from .._identity import (
+    FIELD_GROUPS,
+    MIN_EVIDENCE,
+    Match,
+    Side,
+    card_regions,
+    match,
+    written_shorter,
+)
 from .._model import Contact, Snapshot
 from .._normalize import read_phone, region_for, regions_of
 from .._notebook import (
@@ -174,7 +182,8 @@ for _cls in (FieldChange, ContactChange, Diff):
 def _is_change(prop: str, old: str, new: str) -> bool:
     if prop == "TEL":
         a, b = old.lstrip("+"), new.lstrip("+")
-        return Levenshtein.distance(a, b, score_cutoff=2) <= 2
+        return (Levenshtein.distance(a, b, score_cutoff=2) <= 2
+                or written_shorter((old,), (new,)))
     if prop in {"PHOTO", "LOGO", "N", "FN", "BDAY", "ANNIVERSARY"}:
         return True  # one value per contact: a different one replaced it
     return ratio(old, new) >= CHANGE_SIMILARITY

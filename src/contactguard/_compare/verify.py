@@ -20,7 +20,13 @@ from typing import Final
 
 from .._core import ManifestError, escape_controls, expect, mask_label
 from .._detect import detect
-from .._identity import CANONICAL_VERSION, COMPATIBLE_VERSIONS, canonical_fields
+from .._identity import (
+    CANONICAL_VERSION,
+    COMPATIBLE_VERSIONS,
+    SHORTER,
+    canonical_fields,
+    written_shorter,
+)
 from .._manifest import ContactDigests, KeyLike, Manifest, ManifestEntry, contact_digests
 from .._model import Finding, Findings, Severity, Snapshot
 from .._normalize import EXACT
@@ -249,6 +255,10 @@ def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None =
             reasons = m.reasons
             if m.after in damaged and any(c.property in {"FN", "N"} for c in ch.changes):
                 reasons = (*reasons, damaged[m.after])
+            if SHORTER not in reasons and any(
+                    c.property == "TEL" and c.kind == "changed" and c.before and c.after
+                    and written_shorter((c.before,), (c.after,)) for c in ch.changes):
+                reasons = (*reasons, SHORTER)
             verdicts.append(Verdict("changed", i, m.after, _label(backup, i), ch.changes,
                                     reasons))
     matched_after = {m.after for m in d.matches}

@@ -25,13 +25,22 @@ from .fingerprint import (
     merkle_root,
     snapshot_digest,
 )
-from .match import MIN_EVIDENCE, Match, Side, match, phone_alternates
+from .match import (
+    MIN_EVIDENCE,
+    SHORTER,
+    Match,
+    Side,
+    match,
+    phone_alternates,
+    written_shorter,
+)
 
 __all__ = [
     "CANONICAL_VERSION",
     "COMPATIBLE_VERSIONS",
     "FIELD_GROUPS",
     "MIN_EVIDENCE",
+    "SHORTER",
     "VOLATILE_PROPERTIES",
     "Fingerprint",
     "Match",
@@ -47,4 +56,5 @@ __all__ = [
     "merkle_root",
     "phone_alternates",
     "snapshot_digest",
+    "written_shorter",
 ]

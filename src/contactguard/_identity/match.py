@@ -44,8 +44,8 @@ from .._normalize import (
 )
 from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
 
-__all__ = ["MIN_EVIDENCE", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
-           "phone_alternates", "profile", "score"]
+__all__ = ["MIN_EVIDENCE", "SHORTER", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
+           "phone_alternates", "profile", "score", "written_shorter"]
 
 #: Evidence weights (log-odds-like points).  Rules as data so they can be tuned and
 #: documented in one place.
@@ -54,7 +54,7 @@ WEIGHTS: Final = {
     "name-exact": 2.5, "name-close": 1.5, "name-romanized": 1.5, "name-far": -2.0,
     "bday-same": 1.0, "bday-differs": -1.5, "org-same": 0.5,
     "phones-disjoint": -1.0, "emails-disjoint": -0.5,
-    "damaged-name-agree": 1.0, "adr-same": 1.0,
+    "damaged-name-agree": 1.0, "adr-same": 1.0, "phone-short": 2.0,
 }
 MIN_EVIDENCE: Final = 2.5
 
@@ -213,6 +213,41 @@ class Side:
         return p
 
 
+#: The reason given when one number is the other without its country or area code.
+SHORTER: Final = "probably the same number, written shorter"
+#: Fewest digits the shorter spelling must keep to count as the same number written shorter.
+SHORT_NSN: Final = 7
+
+
+def written_shorter(a: Iterable[str], b: Iterable[str]) -> bool:
+    """One number of ``a`` and one of ``b`` differ only by leading digits, the shorter
+    keeping at least :data:`SHORT_NSN` (libphonenumber's SHORT_NSN_MATCH): ``6234 5678``
+    for ``+86 21 6234 5678``.  Evidence, never identity.
+
+    >>> written_shorter({"+862162345678"}, {"+8662345678"})
+    True
+    >>> written_shorter({"+8613800138000"}, {"+8613800138001"})
+    False
+    """
+    bs = [_digits(y) for y in b]
+    for x in a:
+        dx = _digits(x)
+        for dy in bs:
+            short, long_ = (dx, dy) if len(dx) <= len(dy) else (dy, dx)
+            if short != long_ and _national_tail(short, long_):
+                return True
+    return False
+
+
+def _national_tail(short: str, long_: str) -> bool:
+    # the shorter may carry its own (wrongly assumed) country code: compare the tails
+    for cut in range(4):
+        rest = short[cut:]
+        if len(rest) >= SHORT_NSN and long_.endswith(rest):
+            return True
+    return False
+
+
 def _digits(phone: str) -> str:
     return phone.split(";", 1)[0].lstrip("+")
 
@@ -244,6 +279,9 @@ def score(a: Profile, b: Profile) -> tuple[float, tuple[str, ...]]:
         if near is not None:
             total += WEIGHTS["phone-near"]
             reasons.append("a phone number differs in one digit")
+        elif written_shorter(a.phones - b.phones, b.phones - a.phones):
+            total += WEIGHTS["phone-short"]
+            reasons.append(SHORTER)
         else:
             total += WEIGHTS["phones-disjoint"]
             reasons.append("no phone number in common")
