@@ -64,7 +64,7 @@ def test_verify_file_agrees_with_verify(tmp_path: Path, key: bytes | str | None)
     assert [v.status for v in streamed.verdicts].count("missing") == 2
     assert progress[-1] == (len(after), 300)
     assert not streamed.ok
-    assert streamed.summary().startswith("PROBLEMS: 296 of 300 contacts intact, 2 missing, "
+    assert streamed.summary().startswith("FAIL: 296 of 300 contacts intact, 2 missing, "
                                          "2 changed (1 phone changed, 1 photo lost), 1 added")
 
 

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .._core import UsageError, expect
-from .._model import Contact, Snapshot
+from .._core import UsageError
+from .._model import Contact
 from .._normalize import region_for
-from .diff import ContactChange, Diff, diff
+from .diff import ContactChange, Diff, SnapshotLike, as_snapshot, diff
 
 __all__ = ["CopyComparison", "compare_copies"]
 
@@ -51,11 +51,12 @@ class CopyComparison:
 CopyComparison.__module__ = "contactguard"
 
 
-def compare_copies(copies: Sequence[Snapshot], *, region: str | None = None
+def compare_copies(copies: Sequence[SnapshotLike], *, region: str | None = None
                    ) -> tuple[CopyComparison, ...]:
     """Diff every pair of ``copies`` (first with second, first with third, …).
 
-    All pairs read national phone numbers in one region (given, else inferred from every
+    A copy may be a Snapshot or a path.  All pairs read national phone numbers in one
+    region (given, else inferred from every
     copy), so a number written two ways in two copies is one number.
 
     >>> from contactguard import loads
@@ -67,8 +68,7 @@ def compare_copies(copies: Sequence[Snapshot], *, region: str | None = None
     if isinstance(copies, (str, bytes)) or not isinstance(copies, Sequence):
         raise UsageError(f"compare_copies() takes a sequence of Snapshots, not "
                          f"{type(copies).__name__}")
-    for copy in copies:
-        expect(copy, Snapshot, "compare_copies()'s copies")
-    region = region_for(*copies, region=region)
-    return tuple(CopyComparison(i, j, diff(copies[i], copies[j], region=region))
+    snaps = [as_snapshot(copy, "compare_copies()'s copies") for copy in copies]
+    region = region_for(*snaps, region=region)
+    return tuple(CopyComparison(i, j, diff(snaps[i], snaps[j], region=region))
                  for i, j in combinations(range(len(copies)), 2))

@@ -11,10 +11,11 @@ volatile fields) do not count as changes; pairs that differ only so are listed i
 from __future__ import annotations
 
 import builtins
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeAlias
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -40,8 +41,10 @@ from .._notebook import (
     diff_view,
     render,
 )
+from .._read import load
 
-__all__ = ["ContactChange", "Diff", "FieldChange", "diff", "field_changes", "format_only_changes",
+__all__ = ["ContactChange", "Diff", "FieldChange", "SnapshotLike", "as_snapshot", "diff",
+           "field_changes", "format_only_changes",
            "phone_readings"]
 
 #: How similar two values of one property must be for a pair of (removed, added) values to
@@ -344,7 +347,20 @@ def _same_fn(old: Contact, new: Contact) -> bool:
     return bool(a) and a == b
 
 
-def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
+#: What the comparing functions take: a Snapshot, or a path that :func:`load` reads.
+SnapshotLike: TypeAlias = Snapshot | str | os.PathLike[str]
+
+
+def as_snapshot(value: SnapshotLike, what: str) -> Snapshot:
+    """``value`` itself when it is a Snapshot, else the Snapshot :func:`load` reads from
+    the path (a ``TypeError``-compatible UsageError for anything else)."""
+    if isinstance(value, (str, os.PathLike)):
+        return load(value)
+    expect(value, Snapshot, what)
+    return value
+
+
+def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None,
          min_evidence: float = MIN_EVIDENCE, max_block: int = 64) -> Diff:
     """Compare two snapshots contact by contact.
 
@@ -360,8 +376,8 @@ def diff(before: Snapshot, after: Snapshot, *, region: str | None = None,
     >>> [c.formatted_name for c in d.missing], [ch.summary for ch in d.changed]
     (['Bob'], ['1 phone changed'])
     """
-    expect(before, Snapshot, "diff()'s before")
-    expect(after, Snapshot, "diff()'s after")
+    before = as_snapshot(before, "diff()'s before")
+    after = as_snapshot(after, "diff()'s after")
     region = region_for(before, after, region=region)
     with gc_paused():
         sb, sa = Side(before, region), Side(after, region)

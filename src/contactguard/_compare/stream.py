@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from .._core import ManifestError, ManifestSignatureError, SourceError, UsageError
+from .._core import ManifestError, ManifestSignatureError, SourceError, UsageError, counted
 from .._detect import contact_findings
 from .._identity import CANONICAL_VERSION, COMPATIBLE_VERSIONS, canonical_fields
 from .._manifest import (
@@ -76,17 +76,18 @@ class StreamReport(_VerdictViews):
 
     def summary(self) -> str:
         errors = sum(f.severity is Severity.ERROR for f in self.findings)
-        head = "OK" if self.ok and not errors else "PROBLEMS"
+        head = "OK" if self.ok and not errors else "FAIL"
         lost = Counter(f"{c.field} {c.kind}" for v in self.changed for c in v.changes)
         detail = (" (" + ", ".join(f"{n} {k}" for k, n in sorted(lost.items())) + ")"
                   if lost else "")
-        text = (f"{head}: {self.intact:,} of {self.recorded:,} contacts intact, "
+        text = (f"{head}: {self.intact:,} of {counted(self.recorded, 'contact')} intact, "
                 f"{len(self.missing):,} missing, {len(self.changed):,} changed{detail}, "
                 f"{len(self.added):,} added")
         if self.undetailed:
             text += f", {self.undetailed:,} more differences not detailed"
         if self.findings:
-            text += f", {len(self.findings):,} findings ({errors:,} errors)"
+            text += (f", {counted(len(self.findings), 'finding')} "
+                     f"({counted(errors, 'error')})")
         return text
 
 

@@ -13,13 +13,14 @@ leave-out-photo digest is that contact with its photo lost.
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from .._core import ManifestError, escape_controls, expect, mask_label
-from .._detect import detect
+from .._core import ManifestError, escape_controls, expect, mask_label, plural
+from .._detect import detect, new_findings
 from .._identity import (
     CANONICAL_VERSION,
     COMPATIBLE_VERSIONS,
@@ -40,7 +41,7 @@ from .._notebook import (
     restore_report_view,
     verdict_rows,
 )
-from .diff import Diff, FieldChange, diff
+from .diff import Diff, FieldChange, SnapshotLike, as_snapshot, diff
 
 __all__ = ["ManifestReport", "RestoreReport", "Verdict", "contact_label", "pair_leftovers",
            "verify", "verify_restore"]
@@ -91,15 +92,16 @@ def _summary(verdicts: Sequence[Verdict], problems: Sequence[Finding] = ()) -> s
                 lost[f"{c.field} {c.kind}"] += 1
     ok = not counts["missing"] and not counts["changed"] and not any(
         f.severity is Severity.ERROR for f in problems)
-    head = "OK" if ok else "PROBLEMS"
-    parts = [f"{counts['intact']:,} of {reference:,} contacts intact",
+    head = "OK" if ok else "FAIL"
+    parts = [f"{counts['intact']:,} of {reference:,} {plural(reference, 'contact')} intact",
              f"{counts['missing']:,} missing", f"{counts['changed']:,} changed"]
     if lost:
         parts[-1] += " (" + ", ".join(f"{n} {k}" for k, n in sorted(lost.items())) + ")"
     parts.append(f"{counts['added']:,} added")
     if problems:
         errors = sum(f.severity is Severity.ERROR for f in problems)
-        parts.append(f"{len(problems):,} findings ({errors:,} errors)")
+        parts.append(f"{len(problems):,} {plural(len(problems), 'finding')} "
+                     f"({errors:,} {plural(errors, 'error')})")
     return f"{head}: " + ", ".join(parts)
 
 
@@ -228,17 +230,20 @@ def _label(snapshot: Snapshot, index: int) -> str:
     return contact_label(index, uid=contact.uid, line=contact.line)
 
 
-def verify_restore(backup: Snapshot, restored: Snapshot, *, region: str | None = None
-                   ) -> RestoreReport:
+def verify_restore(backup: SnapshotLike, restored: SnapshotLike, *,
+                   region: str | None = None) -> RestoreReport:
     """Check that every contact of ``backup`` came back in ``restored``, with every value.
 
     A diff (see :func:`contactguard.diff`) plus the reading and value findings of the
-    restored side.
+    restored side.  Either side may be a Snapshot or a path (read with
+    :func:`contactguard.load`); a restored side already checked with
+    :func:`contactguard.check` keeps its findings once, never twice.
     """
-    expect(backup, Snapshot, "verify_restore()'s backup")
-    expect(restored, Snapshot, "verify_restore()'s restored")
+    backup = as_snapshot(backup, "verify_restore()'s backup")
+    restored = as_snapshot(restored, "verify_restore()'s restored")
     d = diff(backup, restored, region=region)
-    findings = Findings((*restored.findings, *detect(restored, region=d.region)))
+    findings = Findings((*restored.findings,
+                         *new_findings(restored.findings, detect(restored, region=d.region))))
     damaged = _damaged_names(findings)
     by_before = {m.before: m for m in d.matches}
     changed = {id(ch.before): ch for ch in d.changed}
@@ -310,14 +315,19 @@ def _group_changes(entry: ManifestEntry, group: str, now: dict[str, int], how: s
     return tuple(out)
 
 
-def verify(snapshot: Snapshot, manifest: Manifest, *, key: KeyLike | None = None
-           ) -> ManifestReport:
+def verify(snapshot: SnapshotLike, manifest: Manifest | str | os.PathLike[str], *,
+           key: KeyLike | None = None) -> ManifestReport:
     """Check ``snapshot`` against ``manifest``: which recorded contacts are missing, which
     changed (and which kind of field), which are new.  A keyed manifest needs its key:
     ``key`` (as for :meth:`Manifest.build`), else the one the manifest was built or loaded
     with, else the key stored under its key id (see :func:`contactguard.key_dir`).
+
+    ``snapshot`` may be a path, and ``manifest`` the path of a manifest file: it is then
+    loaded (and its signature checked) with ``key``, so the key is given once.
     """
-    expect(snapshot, Snapshot, "verify()'s snapshot")
+    snapshot = as_snapshot(snapshot, "verify()'s snapshot")
+    if isinstance(manifest, (str, os.PathLike)):
+        manifest = Manifest.load(manifest, key=key)
     expect(manifest, Manifest, "verify()'s manifest")
     if manifest.canonical not in COMPATIBLE_VERSIONS:
         raise ManifestError(f"manifest uses canonical form {manifest.canonical!r}; this "

@@ -33,6 +33,7 @@ from .mask import (
     mask_value,
 )
 from .runtime import gc_paused
+from .words import counted, plural
 
 __all__ = [
     "BINARY_PROPERTIES",
@@ -47,6 +48,7 @@ __all__ = [
     "UsageError",
     "atomic_open",
     "atomic_write",
+    "counted",
     "escape_controls",
     "expect",
     "gc_paused",
@@ -57,4 +59,5 @@ __all__ = [
     "mask_phone",
     "mask_property",
     "mask_value",
+    "plural",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .images import decode_base64
 from .text import check_text
-from .values import check, contact_findings, detect
+from .values import check, contact_findings, detect, new_findings
 
 __all__ = [
     "check",
@@ -19,4 +19,5 @@ __all__ = [
     "contact_findings",
     "decode_base64",
     "detect",
+    "new_findings",
 ]

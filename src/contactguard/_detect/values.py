@@ -10,7 +10,7 @@ that identifies a person, and UIDs used twice.  Which properties get which check
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from .._core import UsageError
@@ -24,7 +24,8 @@ from .._normalize import (
 from .images import check_image, decode_base64
 from .text import check_text
 
-__all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "contact_findings", "detect"]
+__all__ = ["IDENTIFYING_PROPERTIES", "TEXT_CHECKED", "check", "contact_findings", "detect",
+           "new_findings"]
 
 #: Properties whose text is checked for mojibake and stray characters.
 TEXT_CHECKED: Final = frozenset({
@@ -147,6 +148,21 @@ def detect(snapshot: Snapshot, *, region: str | None = None,
 
 
 def check(snapshot: Snapshot, *, region: str | None = None) -> Snapshot:
-    """``snapshot`` with the value-level findings of :func:`detect` added."""
+    """``snapshot`` with the value-level findings of :func:`detect` added.
+
+    Idempotent: a finding the snapshot already holds is not added again, so
+    ``check(check(s))`` equals ``check(s)`` and no finding is counted twice.
+    """
     found = detect(snapshot, region=region)  # checks the arguments
-    return snapshot.with_findings(found)
+    return snapshot.with_findings(new_findings(snapshot.findings, found))
+
+
+def new_findings(held: Iterable[Finding], found: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The findings of ``found`` that ``held`` does not already contain (in order)."""
+    seen = set(held)
+    out = []
+    for f in found:
+        if f not in seen:
+            seen.add(f)
+            out.append(f)
+    return tuple(out)
