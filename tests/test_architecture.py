@@ -3,7 +3,7 @@
 Stage packages, in pipeline order (docs/architecture.md draws them)::
 
     _core → _notebook → _model → _read / _write → _normalize → _detect → _identity
-          → _manifest → _compare / _duplicates → _report → _cli
+          → _manifest → _compare / _duplicates → _batch → _report → _cli
 
 A module imports only from its own package or from stages before it; another stage is
 reached through its package (``from .._model import Contact``), never through one of its
@@ -31,8 +31,9 @@ STAGES: dict[str, int] = {
     "_identity": 6,
     "_manifest": 7,
     "_compare": 8, "_duplicates": 8,
-    "_report": 9, "report": 9,
-    "_cli": 10, "__main__": 10,
+    "_batch": 9, "_repair": 9,
+    "_report": 10, "report": 10,
+    "_cli": 11, "__main__": 11,
 }
 FACADE = "__init__"
 #: Public modules that only re-export their stage (``contactguard.report``, ``python -m``).

@@ -18,6 +18,9 @@ EXPECTED = {
     "DuplicateGroup", "MergePlan", "PairExplanation", "compare_copies", "find_duplicates",
     "iter_contacts", "plan_merge", "write_merged", "DisplayOptions", "Findings",
     "display_options", "StreamReport", "verify_file", "write_manifest",
+    # batches (#18)
+    "BatchSummary", "InputDigest", "Job", "JobResult", "find_jobs", "read_jobs", "summarize",
+    "verify_many",
     "Auth", "CredentialsError", "IncompleteSourceError", "Secret",
     "Key", "check_passphrase", "generate_key", "key_dir",
 }

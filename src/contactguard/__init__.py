@@ -4,6 +4,16 @@ Read vCard/CSV backups without losing a card to its damaged neighbour, normalize
 fingerprint contacts, diff snapshots across vendors, and verify restores.
 """
 
+from ._batch import (
+    BatchSummary,
+    InputDigest,
+    Job,
+    JobResult,
+    find_jobs,
+    read_jobs,
+    summarize,
+    verify_many,
+)
 from ._compare import (
     ContactChange,
     CopyComparison,
@@ -98,6 +108,7 @@ __all__ = [
     "KINDS",
     "VOLATILE_PROPERTIES",
     "Auth",
+    "BatchSummary",
     "Conflict",
     "Contact",
     "ContactChange",
@@ -116,7 +127,10 @@ __all__ = [
     "Findings",
     "Fingerprint",
     "IncompleteSourceError",
+    "InputDigest",
     "IsoDate",
+    "Job",
+    "JobResult",
     "Key",
     "Limits",
     "Manifest",
@@ -154,6 +168,7 @@ __all__ = [
     "dump",
     "dumps",
     "find_duplicates",
+    "find_jobs",
     "fingerprint",
     "generate_key",
     "iter_contacts",
@@ -168,10 +183,13 @@ __all__ = [
     "normalize_phone",
     "normalize_text",
     "plan_merge",
+    "read_jobs",
     "romanize",
     "snapshot_digest",
+    "summarize",
     "verify",
     "verify_file",
+    "verify_many",
     "verify_restore",
     "write_manifest",
     "write_merged",
