@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import contactguard as cg
+from contactguard._cli import main
 
 
 def card(i: int) -> str:
@@ -129,7 +130,7 @@ def test_job_list_errors_say_the_line(tmp_path: Path, line: str, message: str) -
 
 
 class ReversingExecutor(Executor):
-    """Holds ``n`` submissions, then completes them last first, on another thread."""
+    """Holds ``n`` submissions, then completes them last first, on a timer thread."""
 
     def __init__(self, n: int) -> None:
         self.n = n
@@ -139,7 +140,8 @@ class ReversingExecutor(Executor):
         future: Future[Any] = Future()
         self.held.append((future, fn, args))
         if len(self.held) == self.n:
-            threading.Thread(target=self._finish).start()
+            # later, so that the caller has registered its callback on the last one too
+            threading.Timer(0.3, self._finish).start()
         return future
 
     def _finish(self) -> None:
@@ -236,3 +238,68 @@ def test_a_batch_on_a_dask_local_cluster(books: Path) -> None:
     assert strip == [(r.name, r.status, dict(r.counts), r.summary, r.error)
                      for r in serial.results]
     assert summary.statuses == {"ok": 3, "problems": 2, "failed": 1}
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[Any], str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def test_the_batch_command_streams_json_lines_and_writes_the_report(
+        books: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.json"
+    code, lines, err = run_cli(["batch", str(books), "-j", "2", "--format", "json",
+                                "-O", str(report)], capsys)
+    assert code == 1
+    assert [line["type"] for line in lines] == ["book"] * 6 + ["summary"]
+    assert {line["name"]: line["status"] for line in lines[:-1]}["eve"] == "failed"
+    assert lines[-1]["statuses"] == {"ok": 3, "problems": 2, "failed": 1}
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    assert doc["command"] == "batch"
+    assert [b["name"] for b in doc["books"]] == ["ada", "bob", "cy", "dee", "eve", "fay"]
+    assert err.startswith("FAIL 6 books: 3 ok, 2 with problems, 1 failed; 2 contacts missing, 0 changed")
+
+
+def test_the_batch_command_resumes_and_renders_every_format(
+        books: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "state.jsonl"
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(json.dumps({"name": "ada", "backup": str(books / "ada" / "backup.vcf"),
+                                "restored": [str(books / "ada" / "restored.vcf")]}) + "\n",
+                    encoding="utf-8")
+    code, lines, _ = run_cli(["batch", "--jobs", str(jobs), "--state", str(state), "-q"],
+                             capsys)
+    assert code == 0 and lines[0]["resumed"] is False
+    for fmt, needle in [("text", "OK   ada: "), ("markdown", "| ada | ok |"),
+                        ("junit", 'tests="1" failures="0" errors="0"'),
+                        ("html", "<td>ada</td><td class=ok>ok</td>")]:
+        out = tmp_path / f"report.{fmt}"
+        code, lines, _ = run_cli(["batch", "--jobs", str(jobs), "--state", str(state),
+                                  "--resume", "-q", "--format", fmt, "-O", str(out)], capsys)
+        assert code == 0 and lines[0]["resumed"] is True
+        assert needle in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["batch"], "one of them"),
+    (["batch", "DIR", "--resume"], "--resume needs --state"),
+    (["batch", "{books}", "-O", "{books}/report.txt"], "inside the books"),
+])
+def test_the_batch_command_refuses_bad_usage(
+        books: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([a.format(books=books) for a in argv])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_batch_command_runs_on_a_dask_scheduler(
+        books: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None, host="127.0.0.1",
+                                  protocol="tcp") as cluster:
+        code, lines, _ = run_cli(["batch", str(books), "--dask", cluster.scheduler_address],
+                                 capsys)
+    assert code == 1
+    assert lines[-1]["statuses"] == {"ok": 3, "problems": 2, "failed": 1}

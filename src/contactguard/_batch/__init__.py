@@ -2,7 +2,8 @@
 
 Owns :class:`~contactguard.Job` and where jobs come from (a folder of books, a job-list
 file: ``jobs.py``), running one job in a worker (``run.py``), the resume state file
-(``state.py``) and :func:`~contactguard.verify_many` over any executor (``many.py``).
+(``state.py``), :func:`~contactguard.verify_many` over any executor (``many.py``) and
+the batch report, one entry per book (``report.py``).
 Promises results that are small picklable values (never snapshots), one failed result per
 unreadable book, and a final summary that does not depend on the order jobs finished in.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 from .jobs import JOB_KINDS, ROLES, Job, find_jobs, read_jobs
 from .many import BatchSummary, default_executor, summarize, verify_many
+from .report import BATCH_FORMATS, BATCH_SCHEMA_VERSION, batch_report, render_batch
 from .run import COUNTS, STATUSES, InputDigest, JobResult, run_job
 
 __all__ = [
+    "BATCH_FORMATS",
+    "BATCH_SCHEMA_VERSION",
     "COUNTS",
     "JOB_KINDS",
     "ROLES",
@@ -22,9 +26,11 @@ __all__ = [
     "InputDigest",
     "Job",
     "JobResult",
+    "batch_report",
     "default_executor",
     "find_jobs",
     "read_jobs",
+    "render_batch",
     "run_job",
     "summarize",
     "verify_many",

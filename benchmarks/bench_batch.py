@@ -1,0 +1,95 @@
+"""Batch throughput: many small books, serial against a process pool against Dask.
+
+    python benchmarks/bench_batch.py [--books 1000] [--contacts 500] [--workers 2]
+                                     [--repeat 3] [--no-dask]
+
+Writes ``--books`` book folders of ``--contacts`` contacts each (an iOS-style backup and
+an Android-style restore with regenerated UIDs and one contact in fifty missing), then
+times :func:`contactguard.verify_many` over them: in-process and serial (one job after
+another, no pool), on a process pool of ``--workers`` processes (the default executor),
+and on a ``dask.distributed.LocalCluster`` of ``--workers`` single-threaded worker
+processes (``Client.get_executor()``).  Each figure is the median of ``--repeat`` runs;
+pool start-up is inside the timing, as a user pays it.  Targets: the pool ≥ 1.8x serial
+throughput with 2 workers; Dask within 1.3x of the pool.  On a shared machine the figures
+are noisy: run it on an idle one for numbers to quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import books
+import contactguard as cg
+from contactguard._batch import run_job
+
+
+def write_books(root: Path, n_books: int, n_contacts: int) -> list[cg.Job]:
+    rnd = random.Random(18)
+    for b in range(n_books):
+        people = books.make_people(n_contacts, seed=1000 + b)
+        restored = [p for i, p in enumerate(people) if i % 50 != 7]
+        rnd.shuffle(restored)
+        folder = root / f"book{b:05d}"
+        folder.mkdir()
+        (folder / "backup.vcf").write_text(books.ios_backup(people), encoding="utf-8")
+        (folder / "restored.vcf").write_text(books.android_export(restored, uids=True),
+                                             encoding="utf-8")
+    return list(cg.find_jobs(root))
+
+
+def timed(run: Callable[[], Sequence[cg.JobResult]], repeat: int, expect: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        results = run()
+        times.append(time.perf_counter() - t0)
+        assert len(results) == expect, len(results)
+        assert all(r.status == "problems" for r in results), {r.status for r in results}
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--books", type=int, default=1000)
+    ap.add_argument("--contacts", type=int, default=500)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-dask", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        jobs = write_books(Path(tmp), args.books, args.contacts)
+        print(f"{len(jobs):,} books x {args.contacts:,} contacts written in "
+              f"{time.perf_counter() - t0:.1f} s")
+        n = len(jobs)
+        serial = timed(lambda: [run_job(j) for j in jobs], args.repeat, n)
+        print(f"serial      {serial:7.2f} s  {n / serial:7.1f} books/s  "
+              f"({serial / n * 1000:.1f} ms a book)")
+        pool = timed(lambda: list(cg.verify_many(jobs, workers=args.workers)), args.repeat, n)
+        print(f"pool x{args.workers}     {pool:7.2f} s  {n / pool:7.1f} books/s  "
+              f"({serial / pool:.2f}x serial throughput)")
+        if args.no_dask:
+            return
+        from distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            executor = client.get_executor()
+            dask = timed(lambda: list(cg.verify_many(jobs, executor=executor,
+                                                     window=4 * args.workers)),
+                         args.repeat, n)
+        print(f"dask x{args.workers}     {dask:7.2f} s  {n / dask:7.1f} books/s  "
+              f"({dask / pool:.2f}x the pool's time)")
+
+
+if __name__ == "__main__":
+    main()
