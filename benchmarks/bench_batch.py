@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -44,6 +45,29 @@ def write_books(root: Path, n_books: int, n_contacts: int) -> list[cg.Job]:
         (folder / "restored.vcf").write_text(books.android_export(restored, uids=True),
                                              encoding="utf-8")
     return list(cg.find_jobs(root))
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def parallelism(workers: int) -> float:
+    """How many cores this machine gives us now: a pure-Python loop run ``workers`` times
+    serially and on ``workers`` processes (1.0 on a machine busy with other work)."""
+    n = 5_000_000
+    t0 = time.perf_counter()
+    for _ in range(workers):
+        _spin(n)
+    serial = time.perf_counter() - t0
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_spin, [1] * workers))
+        t0 = time.perf_counter()
+        list(pool.map(_spin, [n] * workers))
+        parallel = time.perf_counter() - t0
+    return serial / parallel
 
 
 def timed(run: Callable[[], Sequence[cg.JobResult]], repeat: int, expect: int) -> float:
@@ -71,6 +95,8 @@ def main() -> None:
         print(f"{len(jobs):,} books x {args.contacts:,} contacts written in "
               f"{time.perf_counter() - t0:.1f} s")
         n = len(jobs)
+        print(f"calibration: {parallelism(args.workers):.2f}x from {args.workers} processes "
+              f"on a CPU-bound loop (the most any pool can give here, now)")
         serial = timed(lambda: [run_job(j) for j in jobs], args.repeat, n)
         print(f"serial      {serial:7.2f} s  {n / serial:7.1f} books/s  "
               f"({serial / n * 1000:.1f} ms a book)")
@@ -79,7 +105,7 @@ def main() -> None:
               f"({serial / pool:.2f}x serial throughput)")
         if args.no_dask:
             return
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster  # noqa: PLC0415 - optional extra
 
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:
