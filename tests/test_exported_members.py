@@ -21,6 +21,8 @@ EXPECTED = {
     # batches (#18)
     "BatchSummary", "InputDigest", "Job", "JobResult", "find_jobs", "read_jobs", "summarize",
     "verify_many",
+    # repair (#15)
+    "FileRepair", "RepairItem", "RepairPlan", "combine", "repair_file", "repair_plan",
     "Auth", "CredentialsError", "IncompleteSourceError", "Secret",
     "Key", "check_passphrase", "generate_key", "key_dir",
 }

@@ -99,6 +99,7 @@ from ._normalize import (
 )
 from ._notebook import DisplayOptions, display_options
 from ._read import Auth, ContactStream, Limits, Secret, iter_contacts, load, loads
+from ._repair import FileRepair, RepairItem, RepairPlan, combine, repair_file, repair_plan
 from ._version import __version__
 from ._write import dump, dumps
 
@@ -123,6 +124,7 @@ __all__ = [
     "DuplicateGroup",
     "FieldChange",
     "FileInfo",
+    "FileRepair",
     "Finding",
     "Findings",
     "Fingerprint",
@@ -147,6 +149,8 @@ __all__ = [
     "ParseError",
     "PhoneNumber",
     "Property",
+    "RepairItem",
+    "RepairPlan",
     "RestoreReport",
     "Secret",
     "Severity",
@@ -161,6 +165,7 @@ __all__ = [
     "canonical_form",
     "check",
     "check_passphrase",
+    "combine",
     "compare_copies",
     "detect",
     "diff",
@@ -184,6 +189,8 @@ __all__ = [
     "normalize_text",
     "plan_merge",
     "read_jobs",
+    "repair_file",
+    "repair_plan",
     "romanize",
     "snapshot_digest",
     "summarize",

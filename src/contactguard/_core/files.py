@@ -23,12 +23,14 @@ def _new_file_mode(target: Path) -> int:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+def atomic_open(path: str | os.PathLike[str], *, mode: int | None = None
+                ) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` only when the ``with`` block succeeds.
 
     It is a temporary file in the same folder, fsynced and renamed over ``path``: a reader
     never sees a half-written file, and a failure leaves the old file in place.  The new
-    file gets the mode of the file it replaces (else the usual one under the umask).
+    file gets the mode of the file it replaces (else the usual one under the umask), or
+    ``mode`` when given (``0o600`` for personal data).
     """
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
@@ -38,7 +40,7 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _new_file_mode(target))
+        os.chmod(tmp, _new_file_mode(target) if mode is None else mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -46,7 +48,8 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, *,
+                 mode: int | None = None) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_open`)."""
-    with atomic_open(path) as fh:
+    with atomic_open(path, mode=mode) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -13,6 +13,7 @@ from typing import Final
 
 from .gate import FAIL_LEVELS, assess, format_duration, newest_mtime, parse_duration, stale_reason
 from .html import render_html
+from .i18n import use_language
 from .json import render_json
 from .junit import render_junit
 from .markdown import render_markdown
@@ -27,6 +28,7 @@ from .model import (
     streamed_manifest_report,
     verify_report,
 )
+from .repair import file_repair_report, repair_report
 from .text import render_text
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "check_report",
     "diff_report",
     "dupes_report",
+    "file_repair_report",
     "format_duration",
     "manifest_report",
     "newest_mtime",
@@ -48,9 +51,11 @@ __all__ = [
     "render_junit",
     "render_markdown",
     "render_text",
+    "repair_report",
     "stale_reason",
     "stream_verify_report",
     "streamed_manifest_report",
+    "use_language",
     "verify_report",
 ]
 

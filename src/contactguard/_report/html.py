@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable
 from typing import Final
 
+from .advice import ADVISED_COMMANDS, advice_html
 from .describe import (
     clean,
     contact_text,
@@ -21,6 +22,7 @@ from .describe import (
     row_details,
     where_text,
 )
+from .i18n import html_language
 from .model import Report
 from .text import verdict
 
@@ -40,6 +42,8 @@ vertical-align:top}th{background:#f6f8fa;font-weight:600}td.n,th.n{text-align:ri
 .missing,.error{color:#b42318;font-weight:600}.changed,.warning{color:#9a6700;
 font-weight:600}.added,.info{color:#0b5cad}.intact{color:#1a7f37}
 .muted{color:#57606a;font-size:.9rem}code{font-size:.9em}
+.advice{margin-bottom:1.5rem}.headline{font-size:1.2rem;font-weight:600;margin:.25rem 0 .75rem}
+ul.contacts li,ol.steps li{margin:.2rem 0}
 """
 _CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
 
@@ -64,11 +68,12 @@ def render_html(doc: Report) -> str:
     cls = "fail" if head == "FAIL" else "ok"
     title = f"contactguard {doc['command']}: {head}"
     parts = [
-        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n",
+        f"<!DOCTYPE html>\n<html lang={html_language()}>\n<head>\n<meta charset=utf-8>\n",
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n',
         '<meta name=viewport content="width=device-width, initial-scale=1">\n',
         f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
         f"<h1>contactguard {e(doc['command'])}</h1>\n",
+        advice_html(doc) if doc["command"] in ADVISED_COMMANDS else "",  # #15: for people
         f'<section class="banner {cls}"><span class=verdict>{head}</span>'
         f"<p>{e(doc['summary']['text'])}</p>",
     ]

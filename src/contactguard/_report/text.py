@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .advice import ADVISED_COMMANDS, advice_lines
 from .describe import (
     clean,
     contact_text,
@@ -35,11 +36,19 @@ def verdict(doc: Mapping[str, Any]) -> str:
     return "FAIL" if failed else "OK"
 
 
-def render_text(doc: Report, *, color: bool = False, quiet: bool = False) -> str:
-    """The report for a terminal or a log; ``quiet`` gives the summary line alone."""
+def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
+                verbose: bool = False) -> str:
+    """The report for a terminal or a log; ``quiet`` gives the summary line alone.
+
+    ``check``, ``verify`` and ``repair`` reports are written for the person who holds the
+    phone (see :mod:`.advice`, translated); ``verbose`` gives the technical report instead
+    (finding kinds, lines, masked values), in English as the JSON is.
+    """
     def paint(key: str, text: str) -> str:
         return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if color else text
 
+    if doc["command"] in ADVISED_COMMANDS and not verbose and not quiet:
+        return "\n".join(clean(line) if line else line for line in advice_lines(doc)) + "\n"
     head = verdict(doc)
     lines = [f"{paint(head, head)}: contactguard {doc['command']}: "
              f"{clean(doc['summary']['text'])}"]
