@@ -82,12 +82,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 # -- exact output and exit codes -------------------------------------------------------------
 
 def test_check_clean_file(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "check", "old.vcf") == (
+    assert run(capsys, "check", "old.vcf", "--verbose") == (
         0, "OK: contactguard check: 1 file, 3 contacts, no findings\n", "")
 
 
 def test_check_damaged_file(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", "damaged.vcf")
+    code, out, err = run(capsys, "check", "damaged.vcf", "--verbose")
     assert (code, err) == (1, "")
     assert out == (
         "FAIL: contactguard check: 1 file, 2 contacts, 2 findings (2 errors)\n"
@@ -110,7 +110,7 @@ def test_check_fail_on_never_passes_damage(book: Path,
 
 
 def test_verify_against_backup(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "verify", "new.vcf", "--against", "old.vcf")
+    code, out, err = run(capsys, "verify", "new.vcf", "--against", "old.vcf", "--verbose")
     assert (code, err) == (1, "")
     assert out == (
         "FAIL: contactguard verify: 1 of 3 contacts intact, 1 missing, 1 changed "
@@ -130,7 +130,7 @@ def test_verify_against_backup(book: Path, capsys: pytest.CaptureFixture[str]) -
 def test_verify_shows_personal_data_when_asked(book: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "verify", "new.vcf", "--against", "old.vcf",
-                    "--show-personal-data")
+                    "--show-personal-data", "--verbose")
     assert ("  changed Zhang Wei (UID b-2), old.vcf line 9: phone changed: +8613800138000 → "
             "+8613800138009\n") in out
     assert "masked" not in out
@@ -141,7 +141,7 @@ def test_diff(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.splitlines()[:5] == [
         "FAIL: contactguard diff: 1 of 3 contacts intact, 1 missing, 1 changed "
-        "(1 phone changed), 0 added",
+        "(1 phone changed), 0 added; no findings",
         "",
         "old.vcf → new.vcf",
         "  missing G. H. (UID c-3), old.vcf line 16: not in new.vcf",
@@ -154,7 +154,7 @@ def test_diff_identical_is_clean(book: Path, capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, "diff", "old.vcf", "old.vcf")
     assert code == 0
     assert out == ("OK: contactguard diff: 3 of 3 contacts intact, 0 missing, 0 changed, "
-                   "0 added\n\nold.vcf → old.vcf: 3 intact\n\n" + MASK_NOTE)
+                   "0 added; no findings\n\nold.vcf → old.vcf: 3 intact\n\n" + MASK_NOTE)
 
 
 def test_added_contacts_are_a_warning(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -181,14 +181,15 @@ def test_thresholds(book: Path, capsys: pytest.CaptureFixture[str], options: tup
 def test_threshold_reason_names_the_option(book: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "verify", "new.vcf", "--against", "old.vcf", "--max-missing", "0",
-                    "--max-changed", "5")
+                    "--max-changed", "5", "--verbose")
     assert "  - 1 contact missing in new.vcf (against old.vcf) (more than --max-missing 0)\n" \
         in out
 
 
 def test_verify_several_copies_checks_them_against_each_other(
         book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "verify", "new.vcf", "old.vcf", "--against", "old.vcf")
+    code, out, _ = run(capsys, "verify", "new.vcf", "old.vcf", "--against", "old.vcf",
+                       "--verbose")
     assert code == 1
     assert out.startswith("FAIL: contactguard verify: 2 copies verified, 1 with problems; "
                           "1 of 1 pairs of copies differ; no findings\n")
@@ -221,7 +222,8 @@ def test_manifest_then_verify_with_key_file(book: Path,
     key_id = json.loads((book / "old.manifest.json").read_text())["key_id"]
     assert err == (f"contactguard: warning: the manifest's key {key_id} is stored in key: the "
                    "manifest cannot be verified without it, so keep a copy apart from the "
-                   "backup\n")
+                   "backup\n"
+                   "contactguard: wrote the manifest of 3 contacts to old.manifest.json\n")
     assert key_text.strip() not in (book / "old.manifest.json").read_text() + out + err
     (book / "weak").write_bytes(b"s3cret\n")
     code, _, err = run(capsys, "manifest", "old.vcf", "-o", "m2.json", "--key-file", "weak")
@@ -229,7 +231,7 @@ def test_manifest_then_verify_with_key_file(book: Path,
     assert run(capsys, "verify", "old.vcf", "--manifest", "old.manifest.json",
                "--key-file", "key", "-q")[0] == 0
     code, out, _ = run(capsys, "verify", "new.vcf", "--manifest", "old.manifest.json",
-                       "--key-file", "key")
+                       "--key-file", "key", "--verbose")
     assert code == 1
     assert out.startswith("FAIL: contactguard verify: 1 of 3 contacts intact, 1 missing, "
                           "1 changed (1 phone changed), 0 added; no findings\n")
@@ -250,19 +252,19 @@ def test_manifest_with_key_env(book: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch.setenv("CG_KEY", "tundra kettle oboe meridians")
     code, out, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json",
                          "--key-env", "CG_KEY")
-    assert (code, out) == (2, "")
+    assert (code, out) == (3, "")  # a wrong key: exit 3, not 2 (#16)
     assert err.startswith("contactguard: error: this is not the manifest's key: the manifest "
                           "was built with key ")
     assert "tundra" not in err
     code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json")
-    assert code == 2
+    assert code == 3  # a missing key: exit 3
     assert err == ("contactguard: error: the manifest m.json is keyed: give its key with "
                    "--key-file or --key-env (it was built with a passphrase: give it with "
                    "--key-env)\n")
     monkeypatch.delenv("CG_KEY")
     code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json",
                        "--key-env", "CG_KEY")
-    assert code == 2
+    assert code == 3
     assert "CG_KEY" in err
 
 
@@ -278,7 +280,7 @@ def test_manifest_without_key_generates_and_keeps_one(
     assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "-q")[0] == 0
     stored.rename(key_folder / "elsewhere.key")
     code, _, err = run(capsys, "verify", "old.vcf", "--manifest", "m.json")
-    assert code == 2 and f"none is stored under its key id {doc['key_id']}" in err
+    assert code == 3 and f"none is stored under its key id {doc['key_id']}" in err
     assert run(capsys, "verify", "old.vcf", "--manifest", "m.json", "--key-file",
                str(key_folder / "elsewhere.key"), "-q")[0] == 0
 
@@ -303,9 +305,9 @@ def test_manifest_unkeyed_only_on_request(book: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize("stream", [[], ["--stream"]])
 def test_manifest_report_never_over_the_manifest(book: Path, stream: list[str],
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "M.json", "--output", "M.json",
+    code, _, err = run(capsys, "manifest", "old.vcf", "-o", "M.json", "--report", "M.json",
                        *stream)
-    assert code == 2 and "--output and -o name the same file" in err
+    assert code == 2 and "--report and -o/--output name the same file" in err
     assert not (book / "M.json").exists()
 
 
@@ -378,8 +380,10 @@ def test_output_writes_the_report_and_prints_the_summary(
     code, out, _ = run(capsys, "verify", "new.vcf", "--against", "old.vcf", "--format", "json",
                        "--output", "report.json")
     assert code == 1
-    assert out.startswith("FAIL: contactguard verify: 1 of 3 contacts intact")
-    assert out.count("\n") == 1
+    assert out == ("FAIL: contactguard verify: 1 of 3 contacts intact, 1 missing, 1 changed "
+                   "(1 phone changed), 0 added; no findings\n"
+                   "  - 1 contact missing in new.vcf (against old.vcf)\n"
+                   "  - 1 contact changed in new.vcf (against old.vcf)\n")
     assert (book / "report.json").read_text(encoding="utf-8").startswith("{\n")
     assert not [p.name for p in book.iterdir() if p.name.endswith(".tmp")]
 
@@ -430,10 +434,11 @@ def _age(path: Path, days: float) -> None:
 
 def test_max_age(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _age(book / "old.vcf", 40)
-    code, out, _ = run(capsys, "check", "old.vcf", "--max-age", "31d")
+    code, out, _ = run(capsys, "check", "old.vcf", "--max-age", "31d", "--verbose")
     assert code == 1
     assert out.splitlines()[0] == "FAIL: contactguard check: 1 file, 3 contacts, no findings"
-    assert "  - the newest backup is 40 days old, older than the allowed 31 days\n" in out
+    assert ("  - the newest backup is 40 days old, older than the allowed 31 days "
+            "(--max-age 31d)\n") in out
     assert run(capsys, "check", "old.vcf", "--max-age", "6w")[0] == 0
     assert run(capsys, "check", "old.vcf", "--max-age", "12h")[0] == 1
     # The newest input counts: a fresh copy next to the stale one passes.
@@ -490,13 +495,16 @@ def _program(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_python_m_clean_and_damaged(book: Path) -> None:
-    done = _program(book, "check", "old.vcf")
+    done = _program(book, "check", "old.vcf", "--verbose")
     assert (done.returncode, done.stdout, done.stderr) == (
         0, "OK: contactguard check: 1 file, 3 contacts, no findings\n", "")
     done = _program(book, "verify", "new.vcf", "--against", "old.vcf", "--quiet")
     assert (done.returncode, done.stderr) == (1, "")
+    # -q keeps the summary line and, since the job failed, why (#16)
     assert done.stdout == ("FAIL: contactguard verify: 1 of 3 contacts intact, 1 missing, "
-                           "1 changed (1 phone changed), 0 added; no findings\n")
+                           "1 changed (1 phone changed), 0 added; no findings\n"
+                           "  - 1 contact missing in new.vcf (against old.vcf)\n"
+                           "  - 1 contact changed in new.vcf (against old.vcf)\n")
 
 
 def test_python_m_unreadable(book: Path) -> None:
@@ -516,6 +524,18 @@ def test_quick_start_main_job(capsys: pytest.CaptureFixture[str],
     monkeypatch.chdir(EXAMPLES)
     code, out, err = run(capsys, "verify", "restore-android.vcf", "--against",
                          "backup-iphone.vcf")
+    assert (code, err) == (1, "")
+    # the person's report (#15): one sentence, the contacts in words, the next step last
+    lines = out.splitlines()
+    assert lines[0] == ("2 of 40 contacts did not come back and 4 came back damaged. To fix "
+                        "it, make a repair file and import it — steps below.")
+    assert out.count("did not come back") == 3 and out.count("came back damaged") == 5
+    assert lines[-3].startswith("Next step: make the repair file for your phone: "
+                                "contactguard repair restore-android.vcf --against "
+                                "backup-iphone.vcf --for android -o fix.vcf")
+    assert "U+FFFD" not in out and "bad-quoted-printable" not in out
+    code, out, err = run(capsys, "verify", "restore-android.vcf", "--against",
+                         "backup-iphone.vcf", "--verbose")
     assert (code, err) == (1, "")
     assert out.splitlines()[0] == (
         "FAIL: contactguard verify: 34 of 40 contacts intact, 2 missing, 4 changed "

@@ -20,7 +20,13 @@ from typing import NoReturn
 from .._core import UsageError
 from .._manifest import Key, KeyLike, generate_key, resolve_key, store_key
 
-__all__ = ["TerminatedError", "add_key_options", "given_key", "manifest_key", "signals_exit"]
+__all__ = ["KeyProblemError", "TerminatedError", "add_key_options", "given_key", "manifest_key",
+           "signals_exit"]
+
+
+class KeyProblemError(UsageError):
+    """A manifest key that is missing or cannot be read: the command exits 3 (like a
+    wrong key), so a backup job can tell "the key is gone" from "the backup is bad"."""
 
 
 def add_key_options(p: argparse.ArgumentParser, *, writing: bool = False) -> None:
@@ -44,12 +50,12 @@ def given_key(args: argparse.Namespace, inputs: list[str]) -> KeyLike | None:
     if args.key_file:
         inputs.append(args.key_file)
         if not Path(args.key_file).is_file():
-            raise UsageError(f"cannot read the key file {args.key_file}: no such file")
+            raise KeyProblemError(f"cannot read the key file {args.key_file}: no such file")
         return Path(args.key_file)
     if args.key_env:
         value = os.environ.get(args.key_env)
         if not value:
-            raise UsageError(f"the environment variable {args.key_env} that should "
+            raise KeyProblemError(f"the environment variable {args.key_env} that should "
                              "hold the manifest key is not set or empty")
         return value
     return None

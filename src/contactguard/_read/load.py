@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, BinaryIO, Final
 
@@ -166,9 +166,19 @@ class ContactStream(Iterator["Contact"]):
 ContactStream.__module__ = "contactguard"
 
 
-def _build(stream: ContactStream, *, default_region: str | None, strict: bool) -> Snapshot:
+def _counted(stream: ContactStream, progress: Callable[[int], None]) -> Iterator[Contact]:
+    n = 0
+    for n, contact in enumerate(stream, 1):
+        if n % 1000 == 0:
+            progress(n)
+        yield contact
+    progress(n)
+
+
+def _build(stream: ContactStream, *, default_region: str | None, strict: bool,
+           progress: Callable[[int], None] | None = None) -> Snapshot:
     with gc_paused():
-        contacts = tuple(stream)
+        contacts = tuple(stream if progress is None else _counted(stream, progress))
     findings = stream.findings
     if strict:
         bad = next((f for f in findings if f.severity.rank >= Severity.WARNING.rank), None)
@@ -249,15 +259,17 @@ def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None
          strict: bool = False, limits: Limits | None = None,
          columns: Mapping[str, str] | None = None, include_hidden: bool = False,
          auth: AuthLike = None, storage_options: Mapping[str, Any] | None = None,
-         passphrase: str | bytes | Secret | None = None) -> Snapshot:
+         passphrase: str | bytes | Secret | None = None,
+         progress: Callable[[int], None] | None = None) -> Snapshot:
     """Read contacts from a path (file, folder, zip), a URL or a binary file object.
 
     Raises :class:`SourceError` only when the source itself cannot be read at all.
     ``columns``, ``include_hidden``, ``auth``, ``storage_options`` and ``passphrase`` are
-    as for :func:`iter_contacts`.
+    as for :func:`iter_contacts`.  ``progress(count)`` is called every 1,000 contacts
+    read and once at the end (the command line draws its bar with it).
     """
     stream = iter_contacts(source, format=format, encoding=encoding, limits=limits,
                            columns=columns, include_hidden=include_hidden, auth=auth,
                            storage_options=storage_options, passphrase=passphrase)
-    return _build(stream, default_region=default_region, strict=strict)
+    return _build(stream, default_region=default_region, strict=strict, progress=progress)
 

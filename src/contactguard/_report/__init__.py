@@ -11,10 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from .gate import FAIL_LEVELS, assess, format_duration, newest_mtime, parse_duration, stale_reason
+from .gate import (
+    FAIL_LEVELS,
+    assess,
+    format_duration,
+    newest_mtime,
+    parse_duration,
+    stale_reason,
+    unreadable_inputs,
+)
+from .github import render_github
 from .html import render_html
-from .i18n import use_language
 from .json import render_json
+from .jsonl import render_jsonl
 from .junit import render_junit
 from .markdown import render_markdown
 from .model import (
@@ -23,12 +32,14 @@ from .model import (
     check_report,
     diff_report,
     dupes_report,
+    finding_counts,
+    findings_text,
     manifest_report,
     stream_verify_report,
     streamed_manifest_report,
     verify_report,
 )
-from .repair import file_repair_report, repair_report
+from .rules import apply_rules, check_kinds, parse_severity
 from .text import render_text
 
 __all__ = [
@@ -36,26 +47,31 @@ __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
     "Report",
+    "apply_rules",
     "assess",
+    "check_kinds",
     "check_report",
     "diff_report",
     "dupes_report",
-    "file_repair_report",
+    "finding_counts",
+    "findings_text",
     "format_duration",
     "manifest_report",
     "newest_mtime",
     "parse_duration",
+    "parse_severity",
     "render",
+    "render_github",
     "render_html",
     "render_json",
+    "render_jsonl",
     "render_junit",
     "render_markdown",
     "render_text",
-    "repair_report",
     "stale_reason",
     "stream_verify_report",
     "streamed_manifest_report",
-    "use_language",
+    "unreadable_inputs",
     "verify_report",
 ]
 
@@ -66,6 +82,8 @@ FORMATS: Final[Mapping[str, Callable[[Report], str]]] = {
     "junit": render_junit,
     "html": render_html,
     "markdown": render_markdown,
+    "github": render_github,  # GitHub Actions workflow annotations
+    "jsonl": render_jsonl,  # JSON lines, for streaming consumers
 }
 
 

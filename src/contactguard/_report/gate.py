@@ -32,6 +32,7 @@ __all__ = [
     "severity_fails",
     "stale_reason",
     "status_fails",
+    "unreadable_inputs",
 ]
 
 #: ``--fail-on`` level -> the lowest severity that fails (``None``: nothing does).
@@ -142,6 +143,7 @@ def assess(doc: Report, *, fail_on: str = "error", max_missing: int | None = Non
             n = counts[sev.value]
             reasons.append(f"{n:,} {sev.value}-level finding{'' if n == 1 else 's'}")
     if stale is not None:
+        gate["stale"] = stale = stale + (f" (--max-age {max_age})" if max_age else "")
         reasons.append(stale)
     gate.update(failed=bool(reasons), reasons=reasons)
     return gate
@@ -161,3 +163,19 @@ def severity_fails(gate: Mapping[str, Any], severity: str) -> bool:
     """Whether a finding of ``severity`` fails ``gate``."""
     level = FAIL_LEVELS[gate["fail_on"]]
     return level is not None and Severity(severity).rank >= level.rank
+
+
+def unreadable_inputs(doc: Report) -> list[str]:
+    """Why each input that could not be read at all could not (a corrupt zip, an archive
+    that does not open): it holds no contacts and its own source is unreadable.  The
+    command line exits 2 for these (unreadable input), not 1 (a bad backup).
+    """
+    out = []
+    for inp in doc.get("inputs", []):
+        if inp["role"] == "manifest" or inp["contacts"]:
+            continue
+        for f in doc["findings"]:
+            if f["kind"] == "unreadable-entry" and f.get("source") == inp["path"]:
+                out.append(f"cannot read {inp['path']}: {f['message']}")
+                break
+    return out

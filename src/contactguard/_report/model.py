@@ -29,7 +29,7 @@ from .._compare import (
     contact_label,
 )
 from .._core import BINARY_PROPERTIES as MASK_BINARY_PROPERTIES
-from .._core import PROPERTY_MASKS, mask_label, mask_message, mask_name, mask_value
+from .._core import PROPERTY_MASKS, counted, mask_label, mask_message, mask_name, mask_value
 from .._manifest import Manifest
 from .._model import Contact, Finding, Severity, Snapshot
 from .._version import __version__
@@ -44,6 +44,8 @@ __all__ = [
     "check_report",
     "diff_report",
     "dupes_report",
+    "finding_counts",
+    "findings_text",
     "manifest_report",
     "stream_verify_report",
     "streamed_manifest_report",
@@ -137,9 +139,13 @@ def _by_line(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.line if f.line is not None else 0)
 
 
-def _finding_counts(findings: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+def finding_counts(findings: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Findings per severity, every severity present (most severe first)."""
     counts = Counter(f["severity"] for f in findings)
     return {s: counts[s] for s in _SEVERITIES}
+
+
+_finding_counts = finding_counts
 
 
 def _change(c: FieldChange, masker: _Masker) -> dict[str, Any]:
@@ -250,13 +256,17 @@ def _summary(doc: Report, text: str) -> None:
     }
 
 
-def _findings_text(counts: Mapping[str, int]) -> str:
+def findings_text(counts: Mapping[str, int]) -> str:
+    """``"no findings"``, ``"3 findings (1 error, 2 warnings)"``."""
     total = sum(counts.values())
     if not total:
         return "no findings"
     parts = [f"{counts[s]:,} {s}{'' if counts[s] == 1 else 's'}"
              for s in _SEVERITIES if counts[s]]
     return f"{total:,} finding{'' if total == 1 else 's'} ({', '.join(parts)})"
+
+
+_findings_text = findings_text
 
 
 def comparison_text(c: Mapping[str, Any]) -> str:
@@ -268,7 +278,7 @@ def comparison_text(c: Mapping[str, Any]) -> str:
     if c["kind"] == "copies":
         return (f"{n['intact']:,} contacts in both, {n['missing']:,} only in "
                 f"{c['reference']}, {n['added']:,} only in {c['checked']}, {changed}")
-    return (f"{n['intact']:,} of {n['reference']:,} contacts intact, {n['missing']:,} "
+    return (f"{n['intact']:,} of {counted(n['reference'], 'contact')} intact, {n['missing']:,} "
             f"missing, {changed}, {n['added']:,} added")
 
 
@@ -286,7 +296,7 @@ def check_report(snapshots: Sequence[Snapshot], *, paths: Sequence[str] | None =
     # the contact files read, folder and zip members each (not the paths given)
     files = sum(len(s.source.files) for s in snapshots)
     counts = _finding_counts(doc["findings"])
-    _summary(doc, f"{files:,} file{'' if files == 1 else 's'}, {contacts:,} contacts, "
+    _summary(doc, f"{files:,} file{'' if files == 1 else 's'}, {counted(contacts, 'contact')}, "
              f"{_findings_text(counts)}")
     return doc
 
@@ -301,7 +311,9 @@ def diff_report(d: Diff, *, paths: Sequence[str] | None = None,
     doc["findings"] = [_finding(f, masker) for f in _by_line(d.after.findings)]
     comp = _comparison("diff", old, new, _diff_rows(d, masker))
     doc["comparisons"] = [comp]
-    _summary(doc, comparison_text(comp))
+    # the findings of NEW fail a diff too: the summary says so ("27 of 27 intact" alone
+    # under FAIL reads as a contradiction)
+    _summary(doc, f"{comparison_text(comp)}; {_findings_text(_finding_counts(doc['findings']))}")
     return doc
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .advice import ADVISED_COMMANDS, advice_lines
 from .describe import (
     clean,
     contact_text,
@@ -22,7 +21,7 @@ from .describe import (
 )
 from .model import Report
 
-__all__ = ["render_text", "verdict"]
+__all__ = ["failed_heading", "render_text", "verdict"]
 
 _COLOURS: Final = {"FAIL": "31;1", "OK": "32;1", "missing": "31", "changed": "33",
                    "added": "36", "error": "31", "warning": "33", "info": "2", "dim": "2"}
@@ -36,6 +35,14 @@ def verdict(doc: Mapping[str, Any]) -> str:
     return "FAIL" if failed else "OK"
 
 
+def failed_heading(gate: Mapping[str, Any]) -> str:
+    """``"Failed (--fail-on error) because"`` when the fail level decided, else ``"Failed
+    because"`` (a --max-age or --max-* limit names itself in its reason)."""
+    by_level = any(r != gate.get("stale") and "(more than --max-" not in r
+                   for r in gate["reasons"])
+    return f"Failed (--fail-on {gate['fail_on']}) because" if by_level else "Failed because"
+
+
 def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
                 verbose: bool = False) -> str:
     """The report for a terminal or a log; ``quiet`` gives the summary line alone.
@@ -47,13 +54,14 @@ def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
     def paint(key: str, text: str) -> str:
         return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if color else text
 
-    if doc["command"] in ADVISED_COMMANDS and not verbose and not quiet:
-        return "\n".join(clean(line) if line else line for line in advice_lines(doc)) + "\n"
     head = verdict(doc)
     lines = [f"{paint(head, head)}: contactguard {doc['command']}: "
              f"{clean(doc['summary']['text'])}"]
-    if quiet:
-        return lines[0] + "\n"
+    gate = doc.get("gate")
+    if quiet:  # the reason a job failed is never hidden, also with -q
+        if gate is not None and gate["reasons"]:
+            lines.extend(f"  - {clean(r)}" for r in gate["reasons"])
+        return "\n".join(lines) + "\n"
     for inp in doc["inputs"]:
         if inp["role"] != "manifest" and inp["contacts"] == 0:
             lines.append(f"  note: {clean(inp['path'])} holds no contacts")
@@ -80,9 +88,8 @@ def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
             lines.append("  " + paint(f["severity"], finding_text(f)))
         if len(doc["findings"]) > _LIMIT:
             lines.append(f"  … and {len(doc['findings']) - _LIMIT:,} more (see --format json)")
-    gate = doc.get("gate")
     if gate is not None and gate["reasons"]:
-        lines += ["", f"Failed (--fail-on {gate['fail_on']}) because:"]
+        lines += ["", f"{failed_heading(gate)}:"]
         lines.extend(f"  - {clean(r)}" for r in gate["reasons"])
     if doc["personal_data"] == "masked" and (doc["comparisons"] or doc.get("groups")):
         lines += ["", paint("dim", "Phone numbers, emails and names are masked; "

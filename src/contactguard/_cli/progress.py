@@ -1,0 +1,77 @@
+"""Progress on stderr: counts, rate and time left, drawn by tqdm, on a terminal only.
+
+tqdm rather than rich: one small pure-Python dependency with no further ones, a bar
+that degrades to nothing when disabled, counts, rate
+and ETA out of the box, and writes to the stream it is given (rich would bring its own
+console, markup and a dozen modules for one progress line).  A bar is drawn only when
+stderr is a terminal (or ``--progress`` forces it) and never with ``-q``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import IO, Any
+
+from tqdm import tqdm
+
+__all__ = ["Progress"]
+
+
+
+class Progress:
+    """One bar at a time: :meth:`stage` names a step, :meth:`counter` counts within it."""
+
+    def __init__(self, *, enabled: bool, stream: IO[str]) -> None:
+        self.enabled, self.stream = enabled, stream
+        self._bar: Any = None
+        self._ticking: threading.Event | None = None
+        self.stages: list[str] = []  # what was announced, in order (tests read it)
+
+    def _close_bar(self) -> None:
+        if self._ticking is not None:
+            self._ticking.set()
+            self._ticking = None
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def _tick(self, bar: Any, stop: threading.Event) -> None:
+        while not stop.wait(0.5):  # a step without counts still shows time passing
+            with contextlib.suppress(Exception):  # the stream may close under us
+                bar.refresh()
+
+    def stage(self, label: str) -> None:
+        """Start a step without a count (comparing, writing): elapsed time only."""
+        self.stages.append(label)
+        self._close_bar()
+        if self.enabled:
+            bar = self._bar = tqdm(desc=label, file=self.stream, leave=False,
+                                   bar_format="{desc}… {elapsed}", dynamic_ncols=True)
+            bar.refresh()
+            stop = self._ticking = threading.Event()
+            threading.Thread(target=self._tick, args=(bar, stop), daemon=True).start()
+
+    def counter(self, label: str, unit: str = "contacts") -> Callable[..., None]:
+        """A callback ``(done)`` or ``(done, total)`` that draws counts, rate and ETA."""
+        self.stages.append(label)
+        self._close_bar()
+        if not self.enabled:
+            return _ignore
+        bar = self._bar = tqdm(desc=label, unit=f" {unit}", file=self.stream, leave=False,
+                               dynamic_ncols=True, mininterval=0.2)
+
+        def update(done: int, total: int | None = None) -> None:
+            if total is not None and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        return update
+
+    def close(self) -> None:
+        self._close_bar()
+
+
+def _ignore(done: int, total: int | None = None) -> None:
+    """The callback of a disabled bar."""
