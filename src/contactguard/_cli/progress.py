@@ -23,6 +23,9 @@ __all__ = ["Progress"]
 class Progress:
     """One bar at a time: :meth:`stage` names a step, :meth:`counter` counts within it."""
 
+    #: Seconds between redraws (tqdm's ``mininterval``).
+    min_interval = 0.2
+
     def __init__(self, *, enabled: bool, stream: IO[str]) -> None:
         self.enabled, self.stream = enabled, stream
         self._bar: Any = None
@@ -60,7 +63,7 @@ class Progress:
         if not self.enabled:
             return _ignore
         bar = self._bar = tqdm(desc=label, unit=f" {unit}", file=self.stream, leave=False,
-                               dynamic_ncols=True, mininterval=0.2)
+                               dynamic_ncols=True, mininterval=self.min_interval)
 
         def update(done: int, total: int | None = None) -> None:
             if total is not None and bar.total != total:

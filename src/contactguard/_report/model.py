@@ -424,7 +424,7 @@ def streamed_manifest_report(count: int, *, path: str, output: str, algorithm: s
     doc["comparisons"] = []
     doc["manifest"] = {"path": output, "contacts": count, "algorithm": algorithm,
                        "keyed": algorithm == "hmac-sha256", "region": region}
-    _summary(doc, f"manifest of {count:,} contacts written to {output} ({algorithm}); "
+    _summary(doc, f"manifest of {counted(count, 'contact')} written to {output} ({algorithm}); "
              f"{_findings_text(_finding_counts(doc['findings']))}")
     return doc
 
@@ -442,7 +442,7 @@ def manifest_report(manifest: Manifest, snapshot: Snapshot, *, output: str,
     doc["manifest"] = {"path": output, "contacts": len(manifest),
                        "algorithm": manifest.algorithm, "keyed": manifest.keyed,
                        "region": manifest.region}
-    _summary(doc, f"manifest of {len(manifest):,} contacts written to {output} "
+    _summary(doc, f"manifest of {counted(len(manifest), 'contact')} written to {output} "
              f"({manifest.algorithm}); {_findings_text(_finding_counts(doc['findings']))}")
     return doc
 
@@ -473,6 +473,6 @@ def dupes_report(snapshot: Snapshot, groups: Sequence[DuplicateGroup], *,
         doc["merged"] = merged
     people = sum(len(g["members"]) for g in out)
     _summary(doc, f"{len(out):,} duplicate group{'' if len(out) == 1 else 's'} "
-             f"({people:,} contacts) among {len(snapshot):,} contacts; "
+             f"({counted(people, 'contact')}) among {counted(len(snapshot), 'contact')}; "
              f"{_findings_text(_finding_counts(doc['findings']))}")
     return doc
