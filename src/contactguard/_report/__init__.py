@@ -22,6 +22,7 @@ from .gate import (
 )
 from .github import render_github
 from .html import render_html
+from .i18n import use_language
 from .json import render_json
 from .jsonl import render_jsonl
 from .junit import render_junit
@@ -39,6 +40,7 @@ from .model import (
     streamed_manifest_report,
     verify_report,
 )
+from .repair import file_repair_report, repair_report
 from .rules import apply_rules, check_kinds, parse_severity
 from .text import render_text
 
@@ -53,6 +55,7 @@ __all__ = [
     "check_report",
     "diff_report",
     "dupes_report",
+    "file_repair_report",
     "finding_counts",
     "findings_text",
     "format_duration",
@@ -68,10 +71,12 @@ __all__ = [
     "render_junit",
     "render_markdown",
     "render_text",
+    "repair_report",
     "stale_reason",
     "stream_verify_report",
     "streamed_manifest_report",
     "unreadable_inputs",
+    "use_language",
     "verify_report",
 ]
 

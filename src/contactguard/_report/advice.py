@@ -110,12 +110,17 @@ def headline(doc: Mapping[str, Any]) -> str:
                      "damaged places (see --verbose).").format(n=_int(errors), **values)
         return _("All {total} contacts came back complete.").format(**values)
     if repair is None:
-        return text + " " + _("To fix it, make a repair file and import it — steps below.")
+        return _then(text, _("To fix it, make a repair file and import it — steps below."))
     if repair["written"]:
-        return text + " " + _("To fix it, import {file} — steps below.").format(
-            file=clean(repair["output"]))
-    return text + " " + _("Nothing was written yet (--dry-run); the steps below say what "
-                          "to do with the repair file.")
+        return _then(text, _("To fix it, import {file} — steps below.").format(
+            file=clean(repair["output"])))
+    return _then(text, _("Nothing was written yet (--dry-run); the steps below say what "
+                         "to do with the repair file."))
+
+
+def _then(first: str, second: str) -> str:
+    """Two sentences in a row (no space between them in Chinese)."""
+    return _("{first} {second}").format(first=first, second=second)
 
 
 def _check_headline(doc: Mapping[str, Any]) -> str:
@@ -131,9 +136,9 @@ def _check_headline(doc: Mapping[str, Any]) -> str:
     text = _("{where} holds {n} contacts; {bad} of them have problems.").format(
         where=where, n=_int(contacts), bad=_int(len(bad)))
     if elsewhere:
-        text += " " + ngettext("{n} problem is outside any contact.",
+        text = _then(text, ngettext("{n} problem is outside any contact.",
                                "{n} problems are outside any contact.",
-                               elsewhere).format(n=_int(elsewhere))
+                               elsewhere).format(n=_int(elsewhere)))
     return text
 
 
@@ -147,10 +152,10 @@ def _file_repair_headline(doc: Mapping[str, Any], repair: Mapping[str, Any]) -> 
                         "{n} repairs can be made (nothing was written: --dry-run).",
                         made).format(n=_int(made))
     if left:
-        text += " " + ngettext(
+        text = _then(text, ngettext(
             "{n} problem cannot be repaired with certainty and is listed below.",
             "{n} problems cannot be repaired with certainty and are listed below.",
-            left).format(n=_int(left))
+            left).format(n=_int(left)))
     return text
 
 
@@ -228,7 +233,7 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
                                                         line=_int(line or 0))
             else:
                 where = _where({"index": contact, "line": line}, source)
-            lines.append(f"• {where}: {what}")
+            lines.append("• " + _("{where}: {what}").format(where=where, what=what))
     return lines
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .advice import ADVISED_COMMANDS, advice_lines
 from .describe import (
     clean,
     contact_text,
@@ -54,6 +55,8 @@ def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
     def paint(key: str, text: str) -> str:
         return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if color else text
 
+    if doc["command"] in ADVISED_COMMANDS and not verbose and not quiet:
+        return "\n".join(clean(line) if line else line for line in advice_lines(doc)) + "\n"
     head = verdict(doc)
     lines = [f"{paint(head, head)}: contactguard {doc['command']}: "
              f"{clean(doc['summary']['text'])}"]

@@ -1,0 +1,164 @@
+"""Chinese reports (#15): every message has a translation, the catalogs are current, and the
+human part of check, verify and repair has no English left; JSON stays English and stable."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from contactguard._cli import main
+from contactguard._report.i18n import language_from_env, normalize_language, use_language
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "src" / "contactguard" / "locale"
+PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "contactguard.po"
+MO = PO.with_suffix(".mo")
+EXAMPLES = ROOT / "examples"
+#: Words that stay as they are in Chinese text: products, a connector, file suffixes, and
+#: the values of --for (typed as they are).
+KEPT = {"iPhone", "Android", "Google", "Outlook", "USB", "vcf", "csv", "android", "ios",
+        "google", "outlook"}
+
+
+def _po(path: Path) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh)
+
+
+def _mo(path: Path) -> Catalog:
+    with path.open("rb") as fh:
+        return read_mo(fh)
+
+
+def _english_words(text: str, *paths: str) -> list[str]:
+    """The Latin words of ``text`` once paths, command lines, options, web addresses and
+    masked initials (``E. W.``) are taken out."""
+    for p in sorted(paths, key=len, reverse=True):
+        text = text.replace(p, " ")
+    text = re.sub(r"contactguard [^\u3000-\uffff\n]*", " ", text)  # a command line
+    text = re.sub(r"--[a-z-]+", " ", text)
+    text = re.sub(r"\b[\w.-]+\.(com|vcf|csv)\b", " ", text)
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in KEPT]
+
+
+def test_every_message_has_a_translation() -> None:
+    catalog = _po(PO)
+    template = _po(LOCALE / "contactguard.pot")
+    ids = {m.id for m in template if m.id}
+    assert ids == {m.id for m in catalog if m.id}
+    for m in catalog:
+        if m.id:
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            assert all(strings) and not m.fuzzy, m.id
+            # every placeholder survives translation
+            names = set(re.findall(r"\{\w+\}", m.id if isinstance(m.id, str) else m.id[0]))
+            assert all(set(re.findall(r"\{\w+\}", s)) == names for s in strings), m.id
+
+
+def test_template_and_compiled_catalog_are_current(tmp_path: Path) -> None:
+    """The .pot holds exactly what the source marks (Babel, as docs/contributing.md says),
+    and the committed .mo is the .po compiled."""
+    pot = tmp_path / "now.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+                    str(ROOT / "babel.cfg"), "--ignore-dirs", ".*", "-k", "N_", "-k",
+                    "ngettext:1,2", "-o", str(pot), str(ROOT / "src")],
+                   check=True, capture_output=True)
+    marked = {m.id for m in _po(pot) if m.id}
+    assert marked == {m.id for m in _po(LOCALE / "contactguard.pot") if m.id}
+    def strings(catalog: Catalog) -> dict[object, tuple[str, ...]]:
+        return {(m.id if isinstance(m.id, str) else tuple(m.id)):
+                ((m.string,) if isinstance(m.string, str) else tuple(m.string))
+                for m in catalog if m.id}
+
+    assert strings(_mo(MO)) == strings(_po(PO))
+
+
+def test_language_from_the_locale_or_the_option() -> None:
+    assert language_from_env({"LANG": "zh_CN.UTF-8"}) == "zh_CN"
+    assert language_from_env({"LANGUAGE": "zh_TW:en", "LANG": "C"}) == "zh_TW"
+    assert language_from_env({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert language_from_env({}) == "en"
+    assert normalize_language("zh-Hans") == "zh_CN" and normalize_language("zh-HK") == "zh_TW"
+    with use_language("zh-CN") as lang:
+        assert lang == "zh_CN"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_main_paths_have_no_english_left(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    fix, fixed = str(tmp_path / "fix.vcf"), str(tmp_path / "fixed.vcf")
+    damaged = tmp_path / "damaged.vcf"
+    damaged.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jos\xc3\x83\xc2\xa9\r\n"
+                        b"NOTE:one\r\ntwo\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\n"
+                        b"FN:\xef\xbf\xbd\r\nEND:VCARD\r\n")
+    runs = {
+        "check": ("check", "restore-android.vcf"),
+        "verify": ("verify", "restore-android.vcf", "--against", "backup-iphone.vcf"),
+        "repair": ("repair", "restore-android.vcf", "--against", "backup-iphone.vcf",
+                   "--for", "android", "-o", fix),
+        "verify-plus": ("verify", "restore-android.vcf", "--plus", fix, "--against",
+                        "backup-iphone.vcf"),
+        "repair-file": ("repair", str(damaged), "-o", fixed),
+        "check-clean": ("check", "backup-iphone.vcf"),
+    }
+    for target in ("ios", "google", "outlook"):
+        runs[f"repair-{target}"] = ("repair", "restore-android.vcf", "--against",
+                                    "backup-iphone.vcf", "--for", target, "-o",
+                                    str(tmp_path / f"fix-{target}"), "--dry-run")
+    outs = {}
+    for name, argv in runs.items():
+        _, out = _run(capsys, *argv)
+        outs[name] = out
+        paths = [a for a in argv if a.endswith((".vcf", ".csv")) or "/" in a]
+        assert _english_words(out, *paths) == [], (name, out)
+        assert re.search(r"[\u4e00-\u9fff]", out), name
+    assert outs["verify"].startswith("40 个联系人中有 2 个没有恢复，4 个恢复后已损坏。修复方法：")
+    assert "何**（在备份中：backup-iphone.vcf，第 31 个联系人，第 354 行）：恢复后已损坏：" \
+        "名字恢复后变成了乱码" in outs["verify"]
+    assert "从文件导入" in outs["repair"]
+
+
+def test_json_and_verbose_stay_english(capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    argv = ("verify", "restore-android.vcf", "--against", "backup-iphone.vcf")
+    _, english = _run(capsys, *argv, "--format", "json")
+    _, chinese = _run(capsys, *argv, "--format", "json", "--lang", "zh-CN")
+    assert english == chinese and json.loads(chinese)["summary"]["text"].startswith("34 of 40")
+    _, verbose = _run(capsys, *argv, "--verbose", "--lang", "zh-CN")
+    assert verbose.startswith("FAIL: contactguard verify: 34 of 40 contacts intact")
+
+
+def test_traditional_chinese_comes_from_the_same_catalog(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    _, out = _run(capsys, "verify", "restore-android.vcf", "--against", "backup-iphone.vcf",
+                  "--lang", "zh-TW")
+    assert out.startswith("40 個聯絡人中有 2 個沒有恢復，4 個恢復後已損壞。")
+    assert "郑**" in out  # names are data: never converted
+
+
+def test_html_report_in_chinese(capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    _, out = _run(capsys, "verify", "restore-android.vcf", "--against", "backup-iphone.vcf",
+                  "--format", "html", "--lang", "zh-CN")
+    assert "<html lang=zh-CN>" in out
+    assert "<p class=headline>40 个联系人中有 2 个没有恢复" in out
