@@ -320,12 +320,13 @@ def canonical_fields(contact: Contact, *, region: str | None = None
     out: set[tuple[str, str]] = set()
     merged: dict[str, set[str]] = {}
     card_region = card_regions(contact, region)
+    merge_lists = regions_of(region)[1]
     for prop in contact.properties:
         name = prop.name
         if is_volatile(name):
             continue
         value = canonical_value(prop, card_region if name == "TEL" else region)
-        if name in MERGED_LISTS and regions_of(region)[1]:
+        if merge_lists and name in MERGED_LISTS:
             merged.setdefault(name, set()).update(v for v in value.split("\x1f") if v)
         elif value:
             out.add((name, value))

@@ -154,6 +154,7 @@ def check_region(region: str | None) -> str | None:
 EXACT: Final = "="
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of region texts, asked per phone number
 def regions_of(region: str | None) -> tuple[tuple[str, ...], bool]:
     """The plausible regions of a (checked) region text, and whether per-card hints apply.
 

@@ -8,6 +8,7 @@ number, by :func:`~contactguard._normalize.phones.read_phone`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -18,6 +19,7 @@ from typing import Final
 import phonenumbers
 
 from .._model import Snapshot
+from .common import CACHE_SIZE
 from .phones import (
     _INTERNATIONAL,
     _SUPPORTED_REGIONS,
@@ -79,6 +81,7 @@ MAX_REGIONS: Final = 8
 _DIAL_PUNCT: Final = str.maketrans("", "", " -.()\u00a0\u2011\u2012\u2013/")
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)  # pure, called for every TEL of every card
 def region_of_international(text: str) -> str | None:
     """The main region of the country code of an internationally written number (``+CC…``
     or ``00CC…``), without a full parse: ``None`` for a national spelling.
