@@ -34,6 +34,7 @@ _OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 SKETCHES = {
     "docs/duplicates.md": "the snippets read a backup.vcf of the reader's own",
     "docs/howto/remote-copies.md": "the snippets reach accounts and buckets of the reader's own",
+    "docs/scaling.md": "the snippets reach book folders and clusters of the reader's own",
 }
 
 
