@@ -12,6 +12,7 @@ import html
 import re
 from typing import Final
 
+from .._core import counted
 from .describe import (
     clean,
     contact_text,
@@ -61,7 +62,7 @@ def render_markdown(doc: Report) -> str:
         if not rows:
             continue
         out += [f"<details{' open' if len(rows) <= 20 else ''}><summary>"
-                f"{html.escape(clean(heading(c)))}: {len(rows):,} contacts not intact"
+                f"{html.escape(clean(heading(c)))}: {counted(len(rows), 'contact')} not intact"
                 "</summary>", "",
                 "| Status | Contact | Where | What |", "|---|---|---|---|"]
         out += [f"| {r['status']} | {md(contact_text(r))} | {md(where_text(r, c))} | "
