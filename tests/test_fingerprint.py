@@ -189,3 +189,17 @@ def test_phone_key_fast_paths_agree_with_phonenumbers_for_every_region() -> None
            for r, raw in spellings
            if phone_key(raw, r) != normalize_phone(raw, region=r).key]
     assert bad == []
+
+
+def test_phone_key_fast_paths_agree_with_phonenumbers_in_several_regions() -> None:
+    """The same spellings read in a region text of several regions (the per-card rule):
+    the fast paths, 00/011-prefixed ones included (#18), give what ``read_phone`` gives,
+    which reads each region with the full parse."""
+    from contactguard._normalize import read_phone
+
+    spellings = _example_spellings()
+    bad = [(text, raw, phone_key(raw, text), read_phone(raw, text).key)
+           for r, raw in spellings
+           for text in (f"CN,{r}" if r != "CN" else "CN,GB", f"{r},US" if r != "US" else "US,FR")
+           if phone_key(raw, text) != read_phone(raw, text).key]
+    assert bad == []

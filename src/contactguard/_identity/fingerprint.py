@@ -221,6 +221,20 @@ def _fast_national(compact: str, plan: _Plan) -> str | None:
     return None
 
 
+def _valid_international(e164: str) -> bool | None:
+    """Whether an E.164 text from :func:`_international` is a valid number, judged by the
+    number patterns of its country code's regions; ``None`` for a non-geographic code
+    (``+800``, ``+882``…): those take the full parse."""
+    digits = e164[1:]
+    for size in (1, 2, 3):
+        regions = COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:size] or 0))
+        if regions:
+            if regions[0] == "001":
+                return None
+            return valid_national(regions[0], digits[size:])
+    return None
+
+
 def _first_valid_key(raw: str, regions: tuple[str, ...]) -> str | None:
     """The key of ``raw`` in the first of ``regions`` where it is valid, by the fast path
     (all-digit national spellings in trunk-0 regions, checked against the region's own
@@ -229,6 +243,15 @@ def _first_valid_key(raw: str, regions: tuple[str, ...]) -> str | None:
     digits = compact.isascii() and compact.isdigit()
     for code in regions:
         plan = _plan(code) if digits else None
+        if plan is not None and plan.intl_prefix and compact.startswith(plan.intl_prefix):
+            # ``0086 138…`` read where 00 dials out: the region only strips the prefix,
+            # and the number is valid or not as its own country judges it
+            e164 = _international(compact[len(plan.intl_prefix):])
+            valid = _valid_international(e164) if e164 is not None else None
+            if valid is not None:
+                if valid:
+                    return e164
+                continue
         national = _fast_national(compact, plan) if plan is not None else None
         if national is not None:
             if valid_national(code, national):
