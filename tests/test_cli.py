@@ -530,7 +530,7 @@ def test_quick_start_main_job(capsys: pytest.CaptureFixture[str],
     assert lines[0] == ("2 of 40 contacts did not come back and 4 came back damaged. To fix "
                         "it, make a repair file and import it — steps below.")
     assert out.count("did not come back") == 3 and out.count("came back damaged") == 5
-    assert lines[-3].startswith("Next step: make the repair file for your phone: "
+    assert lines[-1].startswith("Next step: make the repair file for your phone: "
                                 "contactguard repair restore-android.vcf --against "
                                 "backup-iphone.vcf --for android -o fix.vcf")
     assert "U+FFFD" not in out and "bad-quoted-printable" not in out

@@ -205,3 +205,10 @@ def test_single_file_repair_writes_a_mislabelled_charset_as_utf8(tmp_path: Path)
         assert "charset-mismatch" in [f.kind for f in result.repaired]
         assert again[0].formatted_name == "Hans Müller"
     assert not [f for f in again.findings if f.kind == "charset-mismatch"]
+
+
+def test_verbose_masked_changes_are_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "verify", str(RESTORE), "--against", str(BACKUP), "--verbose")
+    assert code == 1
+    assert "name changed: 何** → (damaged text)" in out and "\ufffd" not in out
+    assert "date lost: [date]" in out and "[10 characters]" not in out

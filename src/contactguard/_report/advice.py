@@ -283,14 +283,12 @@ def next_steps(doc: Mapping[str, Any]) -> list[str]:
 
 
 def advice_lines(doc: Mapping[str, Any]) -> list[str]:
-    """The human part of a report: headline, contacts, next steps, privacy notes."""
+    """The human part of a report: headline, contacts, privacy notes, then the next steps."""
     lines = [headline(doc)]
     contacts = _contact_lines(doc)
     if contacts:
         lines += ["", *contacts]
     steps = next_steps(doc)
-    if steps:
-        lines += ["", *steps]
     notes = []
     repair = doc.get("repair")
     if repair is not None and repair["written"]:
@@ -302,6 +300,8 @@ def advice_lines(doc: Mapping[str, Any]) -> list[str]:
                        "shows them in full."))
     if notes:
         lines += ["", *notes]
+    if steps:  # last: what the person reads when the output stops
+        lines += ["", *steps]
     return lines
 
 

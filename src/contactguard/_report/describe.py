@@ -8,6 +8,7 @@ overrides and isolates, which reorder what is shown) appear as ``\\xNN``/``\\uNN
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -20,6 +21,7 @@ __all__ = [
     "group_reasons",
     "heading",
     "member_text",
+    "readable",
     "row_details",
     "title",
     "where_text",
@@ -74,6 +76,28 @@ def _value(v: Any) -> str:
     return clean(v) if v is not None else ""
 
 
+#: What a masked ``[10 characters]`` stands for, by property: a person recognises "[date]".
+_MASKED_AS: Final = {"BDAY": "[date]", "ANNIVERSARY": "[date]", "NOTE": "[note]",
+                     "ADR": "[address]", "ORG": "[company]", "TITLE": "[job title]",
+                     "URL": "[website]", "NICKNAME": "[nickname]", "IMPP": "[chat address]"}
+_LENGTH_MASK: Final = re.compile(r"\[\d[\d,]* characters?\]")
+
+
+def readable(prop: str, value: Any) -> str:
+    """A value as a change shows it: damaged text (U+FFFD) as ``(damaged text)``, a length
+    mask as what the value is.
+
+    >>> readable("FN", "\ufffd."), readable("BDAY", "[10 characters]"), readable("TEL", "+86")
+    ('(damaged text)', '[date]', '+86')
+    """
+    text = _value(value)
+    if "\ufffd" in text:
+        return "(damaged text)"
+    if _LENGTH_MASK.fullmatch(text):
+        return _MASKED_AS.get(prop, text)
+    return text
+
+
 def row_details(row: Mapping[str, Any], comparison: Mapping[str, Any]) -> str:
     """What happened to a contact, in one line."""
     status = row["status"]
@@ -85,7 +109,7 @@ def row_details(row: Mapping[str, Any], comparison: Mapping[str, Any]) -> str:
                 else f"not in {comparison['reference']}")
     parts = []
     for c in row["changes"]:
-        before, after = _value(c["before"]), _value(c["after"])
+        before, after = readable(c["property"], c["before"]), readable(c["property"], c["after"])
         text = f"{c['field']} {c['kind']}"
         if c["kind"] == "changed" and (before or after):
             text += f": {before} → {after}"
