@@ -66,3 +66,53 @@ def test_dom_has_the_summary_and_no_script(report: Path) -> None:
     assert "restore-android.vcf against" in dom
     assert "<script" not in dom.lower()
     assert "Uncaught" not in done.stderr
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def big_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A diff report with hundreds of findings of several kinds and long file names:
+    the page people open when a backup went badly wrong."""
+    root = tmp_path_factory.mktemp("big")
+    cards = []
+    for n in range(400):
+        fn = "CafÃ© Ã\xa0 la carte" if n % 3 == 0 else f"Person {n}"
+        tel = "12" if n % 4 == 0 else f"+44 20 7946 {n:04d}"
+        cards.append(f"BEGIN:VCARD\nVERSION:3.0\nUID:u-{n}\nFN:{fn}\nTEL:{tel}\n"
+                     f"EMAIL:p{n}@example.com\nEND:VCARD\n")
+    name = "a-backup-file-with-a-really-long-name-that-does-not-break-" + "x" * 40
+    backup = root / f"{name}.vcf"
+    backup.write_text("".join(cards), encoding="utf-8")
+    restore = root / "restore.vcf"
+    restore.write_text("".join(cards[:350]), encoding="utf-8")
+    out = root / "big.html"
+    assert main(["diff", str(backup), str(restore), "--format", "html",
+                 "--output", str(out), "--quiet"]) == 1
+    return out
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 1800), (390, 2400)])
+def test_big_report_screenshots_at_desktop_and_phone_width(big_report: Path, width: int,
+                                                           height: int) -> None:
+    page = big_report.read_text(encoding="utf-8")
+    # grouped by kind, errors first; charts of verdicts and kinds
+    assert page.index("<h3>Contacts</h3>") < page.index("<h2>Summary</h2>")
+    groups = [line.split("</span> ")[1].split(" (")[0] for line in page.splitlines()
+              if line.startswith("<details class=kind")]
+    assert groups and len(groups) == len(set(groups))
+    severities = [line.split("<span class=")[1].split(">")[0] for line in page.splitlines()
+                  if line.startswith("<details class=kind")]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"report-{width}.png"
+    shot.unlink(missing_ok=True)
+    done = _chromium(f"--screenshot={shot}", f"--window-size={width},{height}",
+                     "--hide-scrollbars", big_report.as_uri(), home=big_report.parent)
+    assert shot.exists(), done.stderr[-2000:]
+    data = shot.read_bytes()
+    assert _png_size(data) == (width, height)
+    assert len(data) > 30_000
+    for marker in ("Uncaught", "ERROR:CONSOLE", "Refused to"):
+        assert marker not in done.stderr, done.stderr[-2000:]

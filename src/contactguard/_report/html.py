@@ -9,10 +9,11 @@ file (names, labels, paths, finding messages, suggestions) passes through
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
 
 from .advice import ADVISED_COMMANDS, advice_html
+from .chart import CHART_CSS, finding_kinds, kind_chart, verdict_chart
 from .describe import (
     clean,
     contact_text,
@@ -24,7 +25,7 @@ from .describe import (
 )
 from .i18n import html_language
 from .model import Report
-from .text import verdict
+from .text import failed_heading, verdict
 
 __all__ = ["render_html"]
 
@@ -44,7 +45,15 @@ font-weight:600}.added,.info{color:#0b5cad}.intact{color:#1a7f37}
 .muted{color:#57606a;font-size:.9rem}code{font-size:.9em}
 .advice{margin-bottom:1.5rem}.headline{font-size:1.2rem;font-weight:600;margin:.25rem 0 .75rem}
 ul.contacts li,ol.steps li{margin:.2rem 0}
-"""
+td+td,li,p,h2{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
+details.kind{margin:.25rem 0}details.kind>summary{cursor:pointer;
+padding:.3rem 0;font-weight:600}details.kind table{margin-top:.25rem}
+@media (max-width:640px){body{margin:1rem auto;font-size:14px}
+table,thead,tbody,tr,th,td{display:block}thead{display:none}
+tr{border-bottom:1px solid #d8dee4;padding:.35rem 0}td{border:0;padding:.1rem 0}
+td.n{text-align:left}td[data-label]::before{content:attr(data-label) ": ";
+color:#57606a}td:first-child{white-space:normal}}
+""" + CHART_CSS
 _CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
 
 
@@ -57,9 +66,32 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]], numeric: int = 0)
     cols = list(head)
     first = len(cols) - numeric
     th = "".join(f'<th{" class=n" if i >= first else ""}>{c}</th>' for i, c in enumerate(cols))
-    body = "".join("<tr>" + "".join(f'<td{" class=n" if i >= first else ""}>{c}</td>'
+    # each cell names its column, for the phone layout where a row becomes a card
+    labels = ["", *(f' data-label="{html.escape(html.unescape(c), quote=True)}"'
+                    for c in cols[1:])]
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i >= first else ""}{labels[i]}>{c}</td>'
                                     for i, c in enumerate(r)) + "</tr>\n" for r in rows)
     return f"<table><thead><tr>{th}</tr></thead><tbody>\n{body}</tbody></table>\n"
+
+
+def _findings_by_kind(findings: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One collapsible group per finding kind, errors first, then the most frequent;
+    small groups open, large ones closed (1,566 findings stay one screen of headings)."""
+    out = []
+    for kind, severity, n in finding_kinds(findings):
+        rows = [f for f in findings if f["kind"] == kind]
+        out.append(f"<details class=kind{' open' if n <= 20 else ''}><summary>"
+                   f"<span class={e(severity)}>{e(severity)}</span> {e(kind)} ({n:,})"
+                   "</summary>\n")
+        out.append(_table(["Severity", "Where", "Message"], (
+            [f"<span class={e(f['severity'])}>{e(f['severity'])}</span>",
+             e((f.get("source") or "") + (f":{f['line']}" if f.get("line") is not None
+                                          else "")),
+             e(f["message"] + (f" (suggested repair: {f['suggestion']})"
+                               if f.get("suggestion") else ""))]
+            for f in rows)))
+        out.append("</details>\n")
+    return out
 
 
 def render_html(doc: Report) -> str:
@@ -79,10 +111,13 @@ def render_html(doc: Report) -> str:
     ]
     gate = doc.get("gate")
     if gate is not None and gate["reasons"]:
-        parts.append(f"<p>Failed (<code>--fail-on {e(gate['fail_on'])}</code>) because:</p>"
+        parts.append(f"<p>{e(failed_heading(gate))}:</p>"
                      "<ul class=reasons>" + "".join(f"<li>{e(r)}</li>" for r in gate["reasons"])
                      + "</ul>")
     parts.append("</section>\n")
+    charts = verdict_chart(doc) + kind_chart(doc)
+    if charts:
+        parts.append(f"<section class=charts>{charts}</section>\n")
     if doc["comparisons"]:
         parts.append("<h2>Summary</h2>\n")
         parts.append(_table(
@@ -109,14 +144,7 @@ def render_html(doc: Report) -> str:
             for n, g in enumerate(doc["groups"], 1))))
     if doc["findings"]:
         parts.append(f"<h2>Findings ({len(doc['findings']):,})</h2>\n")
-        parts.append(_table(["Severity", "Where", "Kind", "Message"], (
-            [f"<span class={e(f['severity'])}>{e(f['severity'])}</span>",
-             e((f.get("source") or "") + (f":{f['line']}" if f.get("line") is not None
-                                          else "")),
-             e(f["kind"]),
-             e(f["message"] + (f" (suggested repair: {f['suggestion']})"
-                               if f.get("suggestion") else ""))]
-            for f in doc["findings"])))
+        parts.extend(_findings_by_kind(doc["findings"]))
     parts.append("<h2>Inputs</h2>\n")
     parts.append(_table(["Role", "Path", "Format", "Contacts"], (
         [e(i["role"]), e(i["path"]), e(i["format"]), f"{i['contacts']:,}"]
