@@ -306,3 +306,16 @@ def test_jsonl_one_object_a_line(folder: Path, capsys: pytest.CaptureFixture[str
         "missing", "UID u-2", 0)
     assert "contacts" not in lines[1] and lines[1]["counts"]["missing"] == 1
     assert lines[-1]["gate"]["reasons"] == ["1 contact missing in 1.vcf (against both.vcf)"]
+
+
+def test_junit_has_a_case_per_file_of_a_folder(folder: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    code, out, _ = run(capsys, "check", ".", "--format", "junit")
+    assert code == 1
+    root = ET.fromstring(out)  # noqa: S314 - our own output, under test
+    cases = {c.get("name"): c.find("failure") is not None for c in root.iter("testcase")}
+    assert cases == {"1.vcf reads cleanly": False, "2.vcf reads cleanly": False,
+                     "3.vcf reads cleanly": False, "moji.vcf reads cleanly": True}
+    assert (root.get("tests"), root.get("failures")) == ("4", "1")

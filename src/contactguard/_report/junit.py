@@ -1,11 +1,12 @@
 """The JUnit XML renderer, for the test-report views of GitLab, Jenkins and GitHub.
 
-One ``<testsuite>`` per command run.  Its test cases: one per input file ("reads without
-findings at the fail level"), one per reference contact of each comparison (a missing
-or changed contact is a ``<failure>``; contacts only in the checked file get a test case
-of their own), and one for the backup's age when ``--max-age`` was given.  A test case
-fails exactly when the CI gate counts it (same fail level and thresholds), so the
-``failures`` attribute agrees with the exit code.
+One ``<testsuite>`` per command run.  Its test cases: one per input file, and for a
+folder or zip one per file in it ("reads without findings at the fail level"), one per
+reference contact of each comparison (a missing or changed contact is a ``<failure>``;
+contacts only in the checked file get a test case of their own), and one for the
+backup's age when ``--max-age`` was given.  A test case fails exactly when the CI gate
+counts it (same fail level and thresholds), so the ``failures`` attribute agrees with
+the exit code.
 """
 
 from __future__ import annotations
@@ -61,11 +62,21 @@ def render_junit(doc: Report) -> str:
     for inp in doc["inputs"]:
         if inp["role"] != "checked":
             continue
-        names = {inp["path"], *(fi["name"] for fi in inp["files"])}
+        # a folder or zip is a test case per file in it, as a person counts files
+        members = [fi["name"] for fi in inp["files"] if fi["name"] != inp["path"]]
+        if len(inp["files"]) > 1:
+            for name in members:
+                own = [f for f in remaining if (f.get("source") or "") == name]
+                remaining = [f for f in remaining if (f.get("source") or "") != name]
+                _findings_case(suite, gate, f"contactguard.{command}.read",
+                               f"{name} reads cleanly", own)
+            members = []
+        names = {inp["path"], *members}
         own = [f for f in remaining if (f.get("source") or "") in names]
         remaining = [f for f in remaining if (f.get("source") or "") not in names]
-        _findings_case(suite, gate, f"contactguard.{command}.read",
-                       f"{inp['path']} reads cleanly", own)
+        if own or not inp["files"] or len(inp["files"]) == 1:
+            _findings_case(suite, gate, f"contactguard.{command}.read",
+                           f"{inp['path']} reads cleanly", own)
     if remaining:
         _findings_case(suite, gate, f"contactguard.{command}.read", "other findings",
                        remaining)
