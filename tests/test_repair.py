@@ -212,3 +212,57 @@ def test_verbose_masked_changes_are_readable(capsys: pytest.CaptureFixture[str])
     assert code == 1
     assert "name changed: 何** → (damaged text)" in out and "\ufffd" not in out
     assert "date lost: [date]" in out and "[10 characters]" not in out
+
+
+FULL = ("BEGIN:VCARD\nVERSION:3.0\nN:Li;Lei;;Dr.;\nFN:Dr. Lei Li\nORG:Example Ltd;Sales\n"
+        "TITLE:Manager\nURL:https://example.com/lei\nNOTE:met at the fair\\, 2023\n"
+        "ADR;TYPE=HOME:;;1 Main St;Town;Region;12345;Country\n"
+        "ADR;TYPE=WORK:;;2 Work Rd;City;;54321;Land\n"
+        "TEL;TYPE=CELL:+44 7700 900001\nTEL;TYPE=HOME:+44 20 7946 0001\n"
+        "TEL;TYPE=WORK:+44 20 7946 0002\nTEL;TYPE=FAX:+44 20 7946 0003\n"
+        "TEL:+44 20 7946 0004\nEMAIL:a@example.com\nEMAIL:b@example.com\n"
+        "BDAY:1980-02-03\nCATEGORIES:Friends\nEND:VCARD\n")
+
+
+@pytest.mark.parametrize("layout", ["google", "outlook"])
+def test_csv_carries_names_companies_addresses_and_numbers(layout: str) -> None:
+    book = cg.loads(FULL)
+    back = cg.loads(dumps_csv(book, layout=layout))
+    assert cg.diff(book, back).ok, [ch.summary for ch in cg.diff(book, back).changed]
+    assert csv_left_out(book[0], layout=layout) == ()
+    with pytest.raises(cg.UsageError, match="no CSV layout"):
+        dumps_csv(book, layout="yahoo")
+    with pytest.raises(cg.UsageError, match="takes contacts"):
+        dumps_csv("BEGIN:VCARD", layout=layout)
+
+
+def test_outlook_csv_says_what_does_not_fit() -> None:
+    emails = "".join(f"EMAIL:u{i}@example.com\n" for i in range(5))
+    card = cg.loads(f"BEGIN:VCARD\nVERSION:3.0\nFN:Ann\n{emails}PHOTO;ENCODING=b;TYPE=JPEG:"
+                    "/9j/4AAQ\nEND:VCARD\n")[0]
+    assert csv_left_out(card, layout="outlook") == ("EMAIL", "EMAIL", "PHOTO")
+    assert csv_left_out(card, layout="google") == ("PHOTO",)
+
+
+def test_plan_from_a_report_and_its_misuse() -> None:
+    backup, restored = cg.load(BACKUP), cg.load(RESTORE)
+    report = cg.verify_restore(backup, restored)
+    plan = cg.repair_plan(backup, report, target="ios")
+    assert plan.report is report and len(plan.items) == 6
+    with pytest.raises(cg.UsageError, match="another backup"):
+        cg.repair_plan(cg.load(BACKUP), report)
+    with pytest.raises(cg.UsageError, match="combine"):
+        cg.combine()
+
+
+def test_single_file_dry_run_and_for_needs_against(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "moji.vcf"
+    src.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                    b"FN:Jos\xc3\x83\xc2\xa9 Garc\xc3\x83\xc2\xada\r\nEND:VCARD\r\n")
+    code, out, _ = run(capsys, "repair", str(src), "--dry-run")
+    assert code == 0 and out.splitlines()[0] == ("1 repair can be made (nothing was "
+                                                 "written: --dry-run).")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moji.vcf"]
+    code, _, err = run(capsys, "repair", str(src), "--for", "ios", "-o", str(tmp_path / "x"))
+    assert code == 2 and "--for goes with --against" in err

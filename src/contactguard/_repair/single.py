@@ -116,13 +116,15 @@ def _fix_property(prop: Property) -> Property | None:
 def _fix_contact(index: int, contact: Contact, found: Findings) -> tuple[Contact, list[Finding]]:
     props = list(contact.properties)
     done: list[Finding] = []
+    changed = False
     for pos, prop in enumerate(props):
         fixed = _fix_property(prop)
         if fixed is not None:
-            props[pos] = fixed
+            props[pos], changed = fixed, True
             done.extend(f for f in found.for_contact(index)
-                        if f.kind == "mojibake" and f.property == prop.name)
-    if not done:
+                        if f.kind == "mojibake" and f.property == prop.name
+                        and f not in done)
+    if not changed:
         return contact, []
     return Contact(tuple(props), contact.version, contact.line, contact.source,
                    contact.property_lines, contact.complete), done
@@ -134,12 +136,11 @@ def repair_text(data: str | bytes, *, source: str = "<data>", region: str | None
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not isinstance(raw, bytes):
         raise UsageError(f"repair_text() takes str or bytes, not {type(data).__name__}")
-    original = loads(raw, source=source, default_region=region)
-    original = original.with_findings(detect(original, region=region))
+    first = loads(raw, source=source, default_region=region)
+    original = first.with_findings(detect(first, region=region))
     unfolded, joined = _unfold(raw, original.findings)
-    read = loads(unfolded, source=source, default_region=region) if joined else original
-    values = Findings(detect(read, region=region)) if joined else Findings(
-        f for f in original.findings if f not in set(read.findings))
+    read = loads(unfolded, source=source, default_region=region) if joined else first
+    values = Findings(detect(read, region=region))
     contacts: list[Contact] = []
     fixed: list[Finding] = []
     for i, contact in enumerate(read):
