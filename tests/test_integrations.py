@@ -155,3 +155,18 @@ def test_gitlab_template_writes_junit(tmp_path: Path) -> None:
     root = ET.parse(tmp_path / "contactguard.xml").getroot()  # noqa: S314 - our own report
     cases = {c.get("name"): c.find("failure") is not None for c in root.iter("testcase")}
     assert cases == {"a.vcf reads cleanly": False, "b.vcf reads cleanly": True}
+
+
+def test_the_how_to_uses_the_shipped_integrations() -> None:
+    page = (ROOT / "docs" / "howto" / "ci.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", page, re.S)]
+    gitlab, github, hooks = blocks
+    assert gitlab["include"][0]["remote"].endswith("/ci/contactguard.gitlab-ci.yml")
+    template = yaml.safe_load((ROOT / "ci" / "contactguard.gitlab-ci.yml").read_text())
+    assert gitlab["verify-contacts"]["extends"] in template
+    assert set(gitlab["verify-contacts"]["variables"]) <= set(
+        template[".contactguard"]["variables"])
+    step = github["jobs"]["verify"]["steps"][-1]
+    assert set(step["with"]) <= set(_action()["inputs"])
+    shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks["repos"][0]["hooks"]] == [shipped[0]["id"]]
