@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._core import counted
 from .._model import Snapshot
 from .._repair import FILE_MODE, FileRepair, RepairPlan
 from .model import Report, check_report, verify_report
@@ -36,7 +37,7 @@ def repair_report(plan: RepairPlan, *, output: str | None, written: bool,
         "left_out": [{"reference": r, "property": p} for r, p in plan.residual],
     }
     doc["repair"] = section
-    doc["summary"]["text"] += (f"; {len(plan.items):,} cards "
+    doc["summary"]["text"] += (f"; {counted(len(plan.items), 'card')} "
                                f"{'written to ' + output if written and output else 'to write'}"
                                f" ({plan.target.format})")
     return doc
@@ -56,7 +57,7 @@ def file_repair_report(repair: FileRepair, *, output: str | None, written: bool,
         "repaired": [{"kind": f.kind, "line": f.line, "property": f.property}
                      for f in repair.repaired],
     }
-    doc["summary"]["text"] = (f"{len(repair.repaired):,} repairs "
+    doc["summary"]["text"] = (f"{counted(len(repair.repaired), 'repair')} "
                               f"{'written to ' + output if written and output else 'to make'}; "
                               + doc["summary"]["text"])
     return doc
