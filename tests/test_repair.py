@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import contactguard as cg
@@ -266,3 +268,20 @@ def test_single_file_dry_run_and_for_needs_against(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moji.vcf"]
     code, _, err = run(capsys, "repair", str(src), "--for", "ios", "-o", str(tmp_path / "x"))
     assert code == 2 and "--for goes with --against" in err
+
+
+def test_repair_json_follows_the_schema(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    schema = json.loads(resources.files("contactguard").joinpath("report.schema.json")
+                        .read_text(encoding="utf-8"))
+    damaged = tmp_path / "damaged.vcf"
+    damaged.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jos\xc3\x83\xc2\xa9 Garc\xc3\x83"
+                        b"\xc2\xada\r\nEND:VCARD\r\n")
+    for argv in (("repair", str(RESTORE), "--against", str(BACKUP), "--for", "google",
+                  "-o", str(tmp_path / "fix.csv")),
+                 ("repair", str(damaged), "-o", str(tmp_path / "fixed.vcf"))):
+        code, out, _ = run(capsys, *argv, "--format", "json")
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema)
+        assert code == 0 and doc["repair"]["written"] is True
+    assert doc["repair"]["repaired"] == [{"kind": "mojibake", "line": 3, "property": "FN"}]
