@@ -319,3 +319,16 @@ def test_junit_has_a_case_per_file_of_a_folder(folder: Path,
     assert cases == {"1.vcf reads cleanly": False, "2.vcf reads cleanly": False,
                      "3.vcf reads cleanly": False, "moji.vcf reads cleanly": True}
     assert (root.get("tests"), root.get("failures")) == ("4", "1")
+
+
+def test_three_copies_list_each_difference_once(folder: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    both = CARD.format(n=1) + CARD.format(n=2)
+    (folder / "a.vcf").write_text(both, encoding="utf-8")
+    (folder / "b.vcf").write_text(CARD.format(n=1), encoding="utf-8")  # lost u-2
+    (folder / "c.vcf").write_text(both + CARD.format(n=3), encoding="utf-8")  # gained u-3
+    code, out, _ = run(capsys, "verify", "a.vcf", "b.vcf", "c.vcf", "--against", "a.vcf", "-q")
+    assert (code, out) == (1, "FAIL: contactguard verify: 3 copies verified, 1 with problems; "
+                              "3 of 3 pairs of copies differ; no findings\n"
+                              "  - 1 contact missing in b.vcf (against a.vcf)\n"
+                              "  - 1 contact only in c.vcf between a.vcf and c.vcf\n")

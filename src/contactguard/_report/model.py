@@ -33,6 +33,7 @@ from .._core import PROPERTY_MASKS, counted, mask_label, mask_message, mask_name
 from .._manifest import Manifest
 from .._model import Contact, Finding, Severity, Snapshot
 from .._version import __version__
+from .copies import explained_elsewhere
 
 if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)
     from .._duplicates import DuplicateGroup
@@ -351,9 +352,12 @@ def verify_report(results: Sequence[ManifestReport | RestoreReport], *,
         inputs.append(_input("checked", checked, name))
         findings.extend(_finding(f, masker) for f in _by_line(own))
         comparisons.append(_comparison(kind, ref_name, name, rows))
-    for cc in copies:
+    checks_by_input, listed = list(comparisons), set[tuple[int, int]]()
+    for cc in copies:  # each difference once: what a copy's own check says is not repeated
+        rows = _diff_rows(cc.diff, masker)
+        seen = explained_elsewhere(checks_by_input, cc.first, cc.second, rows, listed)
         comparisons.append(_comparison("copies", names[cc.first], names[cc.second],
-                                       _diff_rows(cc.diff, masker)))
+                                       [r for r, s in zip(rows, seen, strict=True) if not s]))
     doc["inputs"], doc["findings"], doc["comparisons"] = inputs, findings, comparisons
     checks = [c for c in comparisons if c["kind"] != "copies"]
     if len(checks) == 1:
@@ -362,7 +366,7 @@ def verify_report(results: Sequence[ManifestReport | RestoreReport], *,
         bad = sum(not c["ok"] for c in checks)
         text = f"{len(checks):,} copies verified, {bad:,} with problems"
         if copies:
-            differ = sum(not c["ok"] for c in comparisons if c["kind"] == "copies")
+            differ = sum(not cc.ok for cc in copies)  # listed or not (see copies.py)
             text += f"; {differ:,} of {len(copies):,} pairs of copies differ"
     text += "; " + _findings_text(_finding_counts(findings))
     _summary(doc, text)
