@@ -332,3 +332,20 @@ def test_three_copies_list_each_difference_once(folder: Path,
                               "3 of 3 pairs of copies differ; no findings\n"
                               "  - 1 contact missing in b.vcf (against a.vcf)\n"
                               "  - 1 contact only in c.vcf between a.vcf and c.vcf\n")
+
+
+def test_a_manifest_comparison_says_why_it_can_differ_from_the_backup(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    manifest = tmp_path / "m.json"
+    assert run(capsys, "manifest", str(examples / "backup-iphone.vcf"), "-o", str(manifest),
+               "--key-file", str(tmp_path / "key"), "-q")[0] == 0
+    code, out, _ = run(capsys, "verify", str(examples / "restore-android.vcf"), "--manifest",
+                       str(manifest), "--key-file", str(tmp_path / "key"), "--verbose")
+    assert code == 1
+    assert ("  note: up to 1 of the 3 contacts missing may be there, changed in several "
+            "fields at once: a manifest pairs contacts by UID and by digests with one field "
+            "group left out, so it cannot pair them; verify --against the backup can\n") in out
+    code, out, _ = run(capsys, "verify", str(examples / "restore-android.vcf"), "--against",
+                       str(examples / "backup-iphone.vcf"), "--format", "html")
+    assert "Note: up to" not in out  # the backup itself pairs them: no note

@@ -25,6 +25,7 @@ from .describe import (
 )
 from .i18n import html_language
 from .model import Report
+from .notes import comparison_note
 from .text import failed_heading, verdict
 
 __all__ = ["render_html"]
@@ -128,6 +129,9 @@ def render_html(doc: Report) -> str:
     for c in doc["comparisons"]:
         rows = [r for r in c["contacts"] if r["status"] != "intact"]
         parts.append(f"<h2>{e(heading(c))}</h2>\n")
+        note = comparison_note(c)  # why a manifest and the backup may disagree (#16)
+        if note:
+            parts.append(f"<p class=muted>Note: {e(note)}.</p>\n")
         if not rows:
             parts.append(f"<p class=intact>All {c['counts']['intact']:,} contacts "
                          "intact.</p>\n")

@@ -21,6 +21,7 @@ from .describe import (
     where_text,
 )
 from .model import Report
+from .notes import comparison_note
 
 __all__ = ["failed_heading", "render_text", "verdict"]
 
@@ -71,6 +72,9 @@ def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
     for comp in doc["comparisons"]:
         lines += ["", f"{clean(heading(comp))}: {comp['counts']['intact']:,} intact"
                   if comp["ok"] and not comp["counts"]["added"] else clean(heading(comp))]
+        note = comparison_note(comp)  # why a manifest and the backup may disagree (#16)
+        if note:
+            lines.append(f"  note: {note}")
         shown = [r for r in comp["contacts"] if r["status"] != "intact"]
         for row in shown[:_LIMIT]:
             where = where_text(row, comp)

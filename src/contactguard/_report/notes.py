@@ -1,0 +1,34 @@
+"""Notes a comparison needs so that its numbers are not misread.
+
+A manifest holds digests, not contacts: it pairs a restored contact with a recorded one
+by UID, by whole digest, or by the digests it keeps with one field group left out.  A
+contact that lost or changed several field groups at once matches none of them, and
+shows as one ``missing`` and one ``added`` where ``verify --against`` the backup itself
+(``verify_restore``) pairs it and says ``changed``.  So the two can disagree on the same
+files; the note says why, wherever both statuses appear in a manifest comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._core import counted
+
+__all__ = ["comparison_note"]
+
+
+def comparison_note(comp: Mapping[str, Any]) -> str | None:
+    """The note for ``comp``, or ``None`` when it needs none.
+
+    >>> comparison_note({"kind": "manifest", "counts": {"missing": 3, "added": 1}})[:46]
+    'up to 1 of the 3 contacts missing may be there'
+    """
+    n = comp["counts"]
+    if comp["kind"] != "manifest" or not n["missing"] or not n["added"]:
+        return None
+    both = min(n["missing"], n["added"])
+    return (f"up to {both:,} of the {counted(n['missing'], 'contact')} missing may be there, "
+            f"changed in several fields at once: a manifest pairs contacts by UID and by "
+            f"digests with one field group left out, so it cannot pair them; "
+            f"verify --against the backup can")
