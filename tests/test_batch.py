@@ -74,6 +74,8 @@ def test_a_reference_without_anything_to_check_is_a_usage_error(tmp_path: Path) 
 
 
 def test_jobs_are_validated() -> None:
+    job = cg.Job("a", "restore", [Path("r.vcf")], reference=Path("b.vcf"))  # type: ignore[arg-type]
+    assert (job.reference, job.checked) == ("b.vcf", ("r.vcf",))
     with pytest.raises(cg.UsageError, match="needs its backup"):
         cg.Job("a", "restore", ("r.vcf",))
     with pytest.raises(cg.UsageError, match="two copies"):

@@ -91,6 +91,8 @@ class Job:
         if isinstance(self.checked, str):
             raise UsageError(f"job {self.name!r}: checked is a sequence of paths, not a string")
         object.__setattr__(self, "checked", tuple(os.fspath(c) for c in self.checked))
+        if self.reference is not None:
+            object.__setattr__(self, "reference", os.fspath(self.reference))
         wants = JOB_KINDS[self.kind]
         if wants is not None and not self.reference:
             raise UsageError(f"job {self.name!r}: a {self.kind} job needs its {wants}")
