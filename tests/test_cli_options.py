@@ -349,3 +349,14 @@ def test_a_manifest_comparison_says_why_it_can_differ_from_the_backup(
     code, out, _ = run(capsys, "verify", str(examples / "restore-android.vcf"), "--against",
                        str(examples / "backup-iphone.vcf"), "--format", "html")
     assert "Note: up to" not in out  # the backup itself pairs them: no note
+
+
+def test_dupes_progress_counts_with_a_total(folder: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "big.vcf").write_text("".join(
+        f"BEGIN:VCARD\nVERSION:3.0\nUID:u-{n}\nFN:Person {n}\nTEL:+44 20 7946 {n:04d}\n"
+        "END:VCARD\n" for n in range(2100)), encoding="utf-8")
+    monkeypatch.setattr(Progress, "min_interval", 0.0)
+    code, _, err = run(capsys, "dupes", "big.vcf", "--progress", "-q")
+    assert code == 0
+    assert "looking for duplicates:  48%" in err and "| 1000/2100 [" in err

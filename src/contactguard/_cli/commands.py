@@ -233,8 +233,8 @@ def cmd_dupes(run: Run) -> Report:
     if args.write_merged:
         check_writable(args.write_merged, "merged book")
     snap = check(run.load(args.file))
-    run.progress.stage(f"looking for duplicates among {counted(len(snap), 'contact')}")
-    groups = find_duplicates(snap, region=args.region)
+    groups = find_duplicates(snap, region=args.region,
+                             progress=run.progress.counter("looking for duplicates"))
     if args.write_merged:
         refuse_inputs(args.write_merged, run.inputs, "merged book")
         if args.output and args.output != STDIO and same_or_inside(

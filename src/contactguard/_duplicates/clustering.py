@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Final
 
 from .._core import UsageError
@@ -35,13 +36,16 @@ _SAME: Final = _Evidence(math.inf, ["you decided these are the same person"], []
 
 def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
                     region: str | None = None, decisions: Decisions | None = None,
-                    max_block: int = 64) -> list[DuplicateGroup]:
+                    max_block: int = 64,
+                    progress: Callable[[int, int], None] | None = None,
+                    ) -> list[DuplicateGroup]:
     """Groups of contacts in ``snapshot`` that look like one person, sorted by first index.
 
     ``threshold`` is the evidence (points, see :data:`WEIGHTS`) a link needs: raise it for
     fewer, surer groups.  ``region`` reads national phone numbers (default: the snapshot's
     ``default_region``, else inferred).  ``decisions`` are the user's earlier answers.
-    ``max_block`` skips blocking keys shared by more units than that.
+    ``max_block`` skips blocking keys shared by more units than that.  ``progress(done,
+    total)`` is called every 1,000 contacts profiled, then every 1,000 scored (a new total).
 
     >>> from contactguard import loads
     >>> book = loads("BEGIN:VCARD\\nVERSION:3.0\\nN:张;伟;;;\\nTEL:138 0013 8000\\nEND:VCARD\\n"
@@ -61,6 +65,8 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
     fields_of: dict[Fingerprint, tuple[tuple[str, str], ...]] = {}
     alternates: dict[Fingerprint, frozenset[str]] = {}
     for i, contact in enumerate(snapshot):
+        if progress is not None and i % 1000 == 0:
+            progress(i, len(snapshot))
         fields = canonical_fields(contact, region=region)
         fp = fingerprint_of_fields(fields)
         by_fp[fp].append(i)
@@ -83,6 +89,8 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
     links: list[tuple[float, str, str, int, int]] = []
     cache: dict[tuple[int, int], _Evidence] = {}
     for u, others in enumerate(_candidates(people, max_block)):
+        if progress is not None and u % 1000 == 0:
+            progress(u, len(people))
         for v in others:
             ev = _evidence(people[u], people[v])
             if _linked(ev, threshold):
