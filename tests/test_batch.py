@@ -306,3 +306,29 @@ def test_the_batch_command_runs_on_a_dask_scheduler(
                                  capsys)
     assert code == 1
     assert lines[-1]["statuses"] == {"ok": 3, "problems": 2, "failed": 1}
+
+
+def test_a_dead_worker_process_fails_the_jobs_in_flight_and_a_fresh_pool_runs_the_rest(
+        books: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from contactguard._batch import many
+
+    made: list[str] = []
+
+    def pools(workers: int | None = None) -> ProcessPoolExecutor:
+        if not made:  # the first pool's worker dies as it starts
+            made.append("dying")
+            return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=os._exit, initargs=(3,))
+        made.append("fresh")
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+    monkeypatch.setattr(many, "default_executor", pools)
+    results = list(cg.verify_many(cg.find_jobs(books), window=1))
+    assert made == ["dying", "fresh"]
+    assert results[0].status == "failed"
+    assert (results[0].error or "").startswith("the worker running it stopped "
+                                               "(BrokenProcessPool")
+    assert [r.status for r in results[1:]] == ["problems", "ok", "problems", "failed", "ok"]
