@@ -360,3 +360,14 @@ def test_dupes_progress_counts_with_a_total(folder: Path, capsys: pytest.Capture
     code, _, err = run(capsys, "dupes", "big.vcf", "--progress", "-q")
     assert code == 0
     assert "looking for duplicates:  48%" in err and "| 1000/2100 [" in err
+
+
+def test_diff_progress_counts_both_sides(folder: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "big.vcf").write_text("".join(
+        f"BEGIN:VCARD\nVERSION:3.0\nUID:u-{n}\nFN:Person {n}\nTEL:+44 20 7946 {n:04d}\n"
+        "END:VCARD\n" for n in range(1500)), encoding="utf-8")
+    monkeypatch.setattr(Progress, "min_interval", 0.0)
+    code, _, err = run(capsys, "diff", "big.vcf", "big.vcf", "--progress", "-q")
+    assert code == 0
+    assert "| 1000/3000 [" in err and "| 2500/3000 [" in err and "contacts/s]" in err

@@ -104,9 +104,9 @@ def cmd_diff(run: Run) -> Report:
     args = run.args
     old = run.load(args.old)
     new = check(run.load(args.new))
-    run.progress.stage(f"comparing {counted(len(old), 'contact')} with {len(new):,}")
-    return diff_report(diff(old, new, region=args.region), paths=_names([args.old, args.new]),
-                       **_options(args))
+    compared = diff(old, new, region=args.region,
+                    progress=run.progress.counter("comparing"))
+    return diff_report(compared, paths=_names([args.old, args.new]), **_options(args))
 
 
 def _manifest_for(run: Run, path: str) -> Manifest:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
@@ -361,11 +361,13 @@ def as_snapshot(value: SnapshotLike, what: str) -> Snapshot:
 
 
 def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None,
-         min_evidence: float = MIN_EVIDENCE, max_block: int = 64) -> Diff:
+         min_evidence: float = MIN_EVIDENCE, max_block: int = 64,
+         progress: Callable[[int, int], None] | None = None) -> Diff:
     """Compare two snapshots contact by contact.
 
     ``region`` reads national phone numbers on both sides (default: a snapshot's own, else
-    inferred from the numbers of both).  ``min_evidence`` and ``max_block`` tune the fuzzy
+    inferred from the numbers of both).  ``progress(done, total)`` is called every 1,000 contacts
+    put in canonical form (both sides count).  ``min_evidence`` and ``max_block`` tune the fuzzy
     matcher (see :func:`contactguard.match`).
 
     >>> from contactguard import loads
@@ -380,7 +382,10 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
     after = as_snapshot(after, "diff()'s after")
     region = region_for(before, after, region=region)
     with gc_paused():
-        sb, sa = Side(before, region), Side(after, region)
+        total = len(before) + len(after)
+        sb = Side(before, region, None if progress is None else lambda i: progress(i, total))
+        sa = Side(after, region, None if progress is None
+                  else lambda i: progress(len(before) + i, total))
         matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)
     matched_after = {m.after for m in matches}
     changed: list[ContactChange] = []

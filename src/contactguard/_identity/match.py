@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -195,10 +195,15 @@ class Side:
 
     __slots__ = ("_profiles", "contacts", "fields", "fingerprints", "region")
 
-    def __init__(self, contacts: Sequence[Contact], region: str | None) -> None:
+    def __init__(self, contacts: Sequence[Contact], region: str | None,
+                 progress: Callable[[int], None] | None = None) -> None:
         self.contacts = contacts
         self.region = region
-        self.fields = [canonical_fields(c, region=region) for c in contacts]
+        self.fields = []
+        for i, c in enumerate(contacts):
+            if progress is not None and i % 1000 == 0:
+                progress(i)  # canonical forms are most of a large diff's time
+            self.fields.append(canonical_fields(c, region=region))
         self.fingerprints = [fingerprint_of_fields(f) for f in self.fields]
         self._profiles: dict[int, Profile] = {}
 
