@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from .._core import counted
 from .describe import clean, contact_text, finding_text, heading, row_details, where_text
 from .gate import severity_fails, status_fails
 from .model import Report
@@ -40,7 +41,7 @@ def _findings_case(suite: ET.Element, gate: Mapping[str, Any], classname: str, n
     case = _case(suite, classname, name)
     bad = [f for f in findings if severity_fails(gate, f["severity"])]
     if bad:
-        _fail(case, "finding", f"{len(bad)} finding(s) at or above {gate['fail_on']}",
+        _fail(case, "finding", f"{counted(len(bad), 'finding')} at or above {gate['fail_on']}",
               "\n".join(finding_text(f) for f in bad))
     elif findings:
         out = ET.SubElement(case, "system-out")
