@@ -371,3 +371,16 @@ def test_diff_progress_counts_both_sides(folder: Path, capsys: pytest.CaptureFix
     code, _, err = run(capsys, "diff", "big.vcf", "big.vcf", "--progress", "-q")
     assert code == 0
     assert "| 1000/3000 [" in err and "| 2500/3000 [" in err and "contacts/s]" in err
+
+
+def test_config_path_is_read_instead_of_the_nearest(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (folder / "contactguard.toml").write_text('ignore = ["mojibake"]\n')
+    other = folder.parent / "strict.toml"
+    other.write_text('fail-on = "warning"\nseverity = { mojibake = "warning" }\n')
+    assert main(["check", "moji.vcf", "-q"]) == 0  # the nearest file ignores mojibake
+    assert main(["--config", str(other), "check", "moji.vcf", "-q"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "  - 1 warning-level finding"
+    assert main(["--config", str(other), "config"]) == 0
+    assert capsys.readouterr().out == (f"configuration file: {other}\nfail-on = 'warning'\n"
+                                       "severity = {'mojibake': 'warning'}\n")
