@@ -53,12 +53,17 @@ def test_dev_null_empty_folder_and_readme_fail_the_cli(tmp_path: Path,
     table.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     for path in ("/dev/null", str(empty), str(readme), str(table)):
         assert main(["check", path]) == 1, path
+        assert "is not a backup: it holds no contacts" in capsys.readouterr().out
+        assert main(["check", path, "--verbose"]) == 1, path
         out = capsys.readouterr().out
         assert "no-contacts" in out and "FAIL" in out
     assert main(["diff", "/dev/null", "/dev/null"]) == 1
     good = tmp_path / "one.vcf"
     good.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:A\nEND:VCARD\n", encoding="utf-8")
+    capsys.readouterr()
     assert main(["verify", str(readme), "--against", str(good)]) == 1
+    assert "holds no contacts, so nothing could be checked" in capsys.readouterr().out
+    assert main(["verify", str(readme), "--against", str(good), "--verbose"]) == 1
     assert "not-a-contact-file" in capsys.readouterr().out
     assert main(["check", str(good), "-q"]) == 0  # and a real backup still passes
 
@@ -139,7 +144,7 @@ def test_cli_counts_folder_members_as_files(tmp_path: Path,
     for name in "abc":
         (tmp_path / f"{name}.vcf").write_text(f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\n"
                                              "END:VCARD\n", encoding="utf-8")
-    assert main(["check", str(tmp_path)]) == 0
+    assert main(["check", str(tmp_path), "--verbose"]) == 0
     assert "3 files, 3 contacts" in capsys.readouterr().out
 
 

@@ -57,7 +57,12 @@ _PROBLEMS: Final = {
     "duplicate-uid": N_("two cards share the same ID"),
     "control-character": N_("a value holds invisible control characters"),
     "nul-in-value": N_("a value holds invisible control characters"),
+    "no-contacts": N_("holds no contacts at all: nothing in it would bring back a single "
+                      "contact"),
+    "not-a-contact-file": N_("is not a contact file (neither vCard nor a contacts CSV)"),
 }
+#: Finding kinds that make a "backup" no backup at all: said first, and loudly.
+_NOT_A_BACKUP: Final = frozenset({"no-contacts", "not-a-contact-file"})
 #: Target -> the steps to import a repair file there ("{file}", "{n}": cards to delete).
 _STEPS: Final = {
     "android": (N_("Copy {file} to the phone (by USB, or e-mail it to yourself)."),
@@ -92,6 +97,10 @@ def headline(doc: Mapping[str, Any]) -> str:
     comps = _restores(doc)
     if doc["command"] == "check" or not comps:
         return _check_headline(doc)
+    if (foreign := _not_a_backup(doc)) is not None:
+        return _("{where} holds no contacts, so nothing could be checked against the "
+                 "backup: it is not a restore of it. Check that you chose the right file."
+                 ).format(where=clean(foreign))
     total = sum(c["counts"]["reference"] for c in comps)
     missing = sum(c["counts"]["missing"] for c in comps)
     changed = sum(c["counts"]["changed"] for c in comps)
@@ -133,6 +142,9 @@ def _check_headline(doc: Mapping[str, Any]) -> str:
     if not doc["findings"]:
         return _("{where} holds {n} contacts, and nothing in it is damaged.").format(
             where=where, n=_int(contacts))
+    if contacts == 0 and any(f["kind"] in _NOT_A_BACKUP for f in doc["findings"]):
+        return _("{where} is not a backup: it holds no contacts. Check that you chose the "
+                 "right file.").format(where=where)
     text = _("{where} holds {n} contacts; {bad} of them have problems.").format(
         where=where, n=_int(contacts), bad=_int(len(bad)))
     if elsewhere:
@@ -227,8 +239,10 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
         for (source, contact), found in by_contact.items():
             what = _join(list(dict.fromkeys(_(_PROBLEMS.get(f["kind"], N_(
                 "another problem (see --verbose)"))) for f in found)))
-            line = found[0].get("line")
-            if contact is None:
+            line: int | None = found[0].get("line")
+            if contact is None and line is None:
+                where = clean(source)
+            elif contact is None:
                 where = _("{file}, line {line}").format(file=clean(source),
                                                         line=_int(line or 0))
             else:
@@ -237,10 +251,21 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _not_a_backup(doc: Mapping[str, Any]) -> str | None:
+    """The checked input that holds no contacts at all (empty, or not a contact file)."""
+    for f in doc["findings"]:
+        if f["kind"] in _NOT_A_BACKUP and f.get("source"):
+            return str(f["source"])
+    return None
+
+
 def next_steps(doc: Mapping[str, Any]) -> list[str]:
     """The numbered steps for the person's platform (empty when nothing is to be done)."""
     repair = doc.get("repair")
     comps = _restores(doc)
+    if repair is None and comps and _not_a_backup(doc) is not None:
+        return [_("Next step: find the file the restore really wrote (or export the phone's "
+                  "contacts again) and check that one.")]
     if repair is not None and repair["kind"] == "restore":
         if not repair["cards"]:
             return []
