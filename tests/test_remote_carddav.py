@@ -9,8 +9,10 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import contactguard as cg
@@ -157,9 +159,30 @@ def test_a_server_that_stops_mid_listing_gives_no_report_of_missing_contacts(
                  "CG_TEST_PASSWORD")
     finally:
         relay.close()
-    assert r.returncode == 2
-    assert "read only in part" in r.stderr and "no contact is called missing" in r.stderr
-    assert "missing" not in r.stdout
+    # a finding in the report (an error: exit 1), and no contact called missing
+    assert r.returncode == 1, r.stderr
+    assert "could be read only in part, so it was not checked" in r.stdout
+    assert "did not come back" not in r.stdout
+
+
+def test_a_copy_read_in_part_does_not_stop_the_other_copies(server: int) -> None:
+    relay = Relay(server)
+    try:
+        relay.stop_after(3000)
+        r = _cli("verify", f"carddav://127.0.0.1:{relay.port}/{USER}/contacts/",
+                 str(BACKUP), "--against", str(BACKUP), "--user", USER, "--password-env",
+                 "CG_TEST_PASSWORD", "--format", "json")
+    finally:
+        relay.close()
+    doc = json.loads(r.stdout)
+    schema = json.loads(resources.files("contactguard").joinpath("report.schema.json")
+                        .read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    kinds = [f["kind"] for f in doc["findings"]]
+    assert kinds.count("copy-incomplete") == 1
+    (check,) = [c for c in doc["comparisons"] if c["kind"] == "restore"]
+    assert check["checked"] == str(BACKUP) and check["counts"]["missing"] == 0
+    assert r.returncode == 1
 
 
 def test_secrets_never_show_in_reprs() -> None:

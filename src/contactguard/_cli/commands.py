@@ -25,7 +25,7 @@ from .._compare import (
     verify_file,
     verify_restore,
 )
-from .._core import ManifestSignatureError, UsageError, counted
+from .._core import IncompleteSourceError, ManifestSignatureError, UsageError, counted
 from .._detect import check
 from .._manifest import KeyLike, Manifest, stale_temporaries, write_manifest
 from .._model import Finding, Snapshot
@@ -154,11 +154,25 @@ def cmd_verify(run: Run) -> Report:
         return _cmd_verify_stream(run)
     results: list[ManifestReport | RestoreReport] = []
     checked: list[Snapshot] = []
+    unread: list[tuple[str, str]] = []  # copies read only in part: findings, not losses
+    read: list[str] = []
+
+    def load_copy(f: str) -> Snapshot | None:
+        try:
+            snap = run.load(f)
+        except IncompleteSourceError as exc:
+            unread.append((_names([f])[0], str(exc)))
+            return None
+        read.append(f)
+        return snap
+
     if args.manifest:
         manifest = _manifest_for(run, args.manifest)
         extra = [run.load(x) for x in getattr(args, "plus", ())]  # #15: restore + fix
         for f in args.files:
-            snap = check(combine(run.load(f), *extra) if extra else run.load(f))
+            if (loaded := load_copy(f)) is None:
+                continue
+            snap = check(combine(loaded, *extra) if extra else loaded)
             checked.append(snap)
             run.progress.stage(f"verifying {f}")
             results.append(verify(snap, manifest))  # its key was resolved once, above
@@ -169,7 +183,9 @@ def cmd_verify(run: Run) -> Report:
         old = run.load(args.against)
         extra = [run.load(x) for x in getattr(args, "plus", ())]  # #15: restore + fix
         for f in args.files:
-            snap = combine(run.load(f), *extra) if extra else run.load(f)
+            if (loaded := load_copy(f)) is None:
+                continue
+            snap = combine(loaded, *extra) if extra else loaded
             checked.append(snap)
             run.progress.stage(f"verifying {f}")
             results.append(verify_restore(old, snap, region=args.region))
@@ -178,8 +194,8 @@ def cmd_verify(run: Run) -> Report:
     if len(checked) > 1:
         run.progress.stage(f"comparing {len(checked)} copies")
         copies = compare_copies(checked, region=args.region)
-    return verify_report(results, reference=_names([reference])[0], paths=_names(args.files),
-                         copies=copies, **_options(args))
+    return verify_report(results, reference=_names([reference])[0], paths=_names(read),
+                         copies=copies, unread=unread, **_options(args))
 
 
 def cmd_manifest(run: Run) -> Report:

@@ -55,6 +55,7 @@ KINDS: Final = MappingProxyType({
     "unparsable-line": (_E, "a line inside a card is not NAME[;PARAMS]:VALUE"),
     "malformed-line": (_W, "a line with stray characters, read as what it plainly is"),
     "truncated-card": (_E, "a card has BEGIN but no END (the file was cut off?)"),
+    "copy-incomplete": (_E, "a copy could be read only in part: it was not verified"),
     "unexpected-end": (_W, "END:VCARD with no open card"),
     "outside-card": (_W, "content outside any BEGIN:VCARD … END:VCARD"),
     "missing-version": (_I, "a card has no VERSION property"),

@@ -60,6 +60,8 @@ _PROBLEMS: Final = {
     "no-contacts": N_("holds no contacts at all: nothing in it would bring back a single "
                       "contact"),
     "not-a-contact-file": N_("is not a contact file (neither vCard nor a contacts CSV)"),
+    "copy-incomplete": N_("could be read only in part (the server or the connection broke "
+                          "off): not checked"),
 }
 #: Finding kinds that make a "backup" no backup at all: said first, and loudly.
 _NOT_A_BACKUP: Final = frozenset({"no-contacts", "not-a-contact-file"})
@@ -95,8 +97,23 @@ def headline(doc: Mapping[str, Any]) -> str:
     if repair is not None and repair["kind"] == "file":
         return _file_repair_headline(doc, repair)
     comps = _restores(doc)
+    partial = [f for f in doc["findings"] if f["kind"] == "copy-incomplete"]
+    if partial and not comps:
+        return _("{where} could be read only in part, so it was not checked and no contact "
+                 "is called missing. Try again when the server answers.").format(
+            where=clean(partial[0].get("source") or ""))
+    if partial:
+        return _then(_comparison_headline(doc, comps, repair), ngettext(
+            "{n} more copy could be read only in part and was not checked.",
+            "{n} more copies could be read only in part and were not checked.",
+            len(partial)).format(n=_int(len(partial))))
     if doc["command"] == "check" or not comps:
         return _check_headline(doc)
+    return _comparison_headline(doc, comps, repair)
+
+
+def _comparison_headline(doc: Mapping[str, Any], comps: list[Mapping[str, Any]],
+                         repair: Mapping[str, Any] | None) -> str:
     if (foreign := _not_a_backup(doc)) is not None:
         return _("{where} holds no contacts, so nothing could be checked against the "
                  "backup: it is not a restore of it. Check that you chose the right file."

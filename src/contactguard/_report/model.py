@@ -321,10 +321,13 @@ def diff_report(d: Diff, *, paths: Sequence[str] | None = None,
 def verify_report(results: Sequence[ManifestReport | RestoreReport], *,
                   reference: str | None = None, paths: Sequence[str] | None = None,
                   copies: Sequence[CopyComparison] = (),
-                  show_personal_data: bool = False, created: str | None = None) -> Report:
+                  show_personal_data: bool = False, created: str | None = None,
+                  unread: Sequence[tuple[str, str]] = ()) -> Report:
     """The report of ``contactguard verify``: each checked snapshot against its reference
     (a backup, or a manifest called ``reference``), then the copies against each other
-    (``copies[k].first``/``.second`` index ``results``)."""
+    (``copies[k].first``/``.second`` index ``results``).  ``unread`` are the copies that
+    could be read only in part, as (path, reason): each is an input with a
+    ``copy-incomplete`` error and no comparison, so none of its contacts is called missing."""
     masker = _Masker(show_personal_data)
     doc = _head("verify", masker, created)
     inputs: list[dict[str, Any]] = []
@@ -358,13 +361,23 @@ def verify_report(results: Sequence[ManifestReport | RestoreReport], *,
         seen = explained_elsewhere(checks_by_input, cc.first, cc.second, rows, listed)
         comparisons.append(_comparison("copies", names[cc.first], names[cc.second],
                                        [r for r, s in zip(rows, seen, strict=True) if not s]))
+    for path, reason in unread:
+        inputs.append({"role": "checked", "path": path, "format": "vcard", "contacts": 0,
+                       "files": []})
+        findings.append(_finding(Finding.of(
+            "copy-incomplete", f"{reason}; this copy was not verified and no contact in it "
+            "is called missing", source=path), masker))
     doc["inputs"], doc["findings"], doc["comparisons"] = inputs, findings, comparisons
     checks = [c for c in comparisons if c["kind"] != "copies"]
-    if len(checks) == 1:
+    if not checks:
+        text = "no copy could be verified"
+    elif len(checks) == 1 and not unread:
         text = comparison_text(checks[0])
     else:
         bad = sum(not c["ok"] for c in checks)
         text = f"{len(checks):,} copies verified, {bad:,} with problems"
+        if unread:
+            text += f", {len(unread):,} read only in part"
         if copies:
             differ = sum(not cc.ok for cc in copies)  # listed or not (see copies.py)
             text += f"; {differ:,} of {len(copies):,} pairs of copies differ"
