@@ -5,7 +5,7 @@ changed, not a card carrying only the lost fields, because of how each one treat
 imported card that resembles one it has:
 
 * **Android** (Contacts → Import, older phones included) adds every imported card as a new
-  contact.  A card of only the lost fields would become a second, nameless-looking stub;
+  contact.  A card of only the lost fields would become a second, nameless-looking card;
   the whole card is a correct contact, and the damaged one is deleted by hand (the report
   names it).  vCard 2.1 with quoted-printable UTF-8 is what Android reads everywhere,
   including versions before 8 that mangle 3.0 non-ASCII text.
