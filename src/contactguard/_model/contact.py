@@ -31,6 +31,10 @@ class StructuredName(NamedTuple):
         return escape_controls(f"StructuredName({parts})")
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _is_wide_name(text: str) -> bool:
     """True for a name written wholly in wide (CJK) characters."""
     text = text.replace(" ", "")
@@ -60,6 +64,21 @@ class Contact:
         for prop in self.properties:
             if not isinstance(prop, Property):
                 raise UsageError(f"Contact properties must be Property, not {prop!r}")
+
+    @classmethod
+    def _trusted(cls, properties: tuple[Property, ...], version: str | None, line: int | None,
+                 source: str | None, *, property_lines: tuple[int, ...], complete: bool,
+                 ) -> Contact:
+        """A contact from the reader, whose properties are a tuple of :class:`Property`
+        by construction: ``__post_init__``'s checks skipped (they were a tenth of a load)."""
+        contact = _new(cls)
+        _set(contact, "properties", properties)
+        _set(contact, "version", version)
+        _set(contact, "line", line)
+        _set(contact, "source", source)
+        _set(contact, "property_lines", property_lines)
+        _set(contact, "complete", complete)
+        return contact
 
     def _key(self) -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]:
         return tuple(sorted((p.name, p.group or "", p.value, p.params)

@@ -9,6 +9,7 @@ vCard 2.1 card and its 3.0 re-export hold equal properties.
 
 from __future__ import annotations
 
+import re
 from typing import Final, NamedTuple
 
 from .._core import escape_controls, mask_property, mask_value
@@ -65,13 +66,16 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+_NEEDS_ESCAPE: Final = re.compile(r"[\\,;\n\r]").search
+
+
 def escape_component(text: str, *, commas: bool = True) -> str:
     r"""Escape text for a vCard 3.0/4.0 value component.
 
     >>> escape_component("a, b;c\nd")
     'a\\, b\\;c\\nd'
     """
-    if not any(c in text for c in "\\,;\n\r"):
+    if _NEEDS_ESCAPE(text) is None:
         return text
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace("\r\n", "\n")
     text = text.replace("\r", "\n").replace("\n", "\\n")

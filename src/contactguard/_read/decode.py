@@ -10,6 +10,7 @@ original bytes and decode them with the value's own CHARSET.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from typing import Final
 
@@ -148,6 +149,17 @@ def _bad_bytes_only_in_charset_lines(data: bytes) -> bool:
     return found_bad
 
 
+@functools.lru_cache(maxsize=64)
+def _codec_name(charset: str) -> str | None:
+    """The codec a CHARSET label names (GB2312 and GBK read as their superset GB18030),
+    or ``None`` for an unknown label.  Cached: a file repeats one label on every value."""
+    try:
+        name = codecs.lookup(charset.strip().strip('"')).name
+    except LookupError:
+        return None
+    return "gb18030" if name in {"gb2312", "gbk"} else name
+
+
 def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None, str | None]:
     """Decode one value's bytes with its CHARSET (default UTF-8).
 
@@ -159,12 +171,11 @@ def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None
     kind: str | None = None
     message: str | None = None
     if charset:
-        try:
-            name = codecs.lookup(charset.strip().strip('"')).name
-        except LookupError:
+        known = _codec_name(charset)
+        if known is None:
             kind, message = "unknown-charset", f"unknown charset {charset!r}; read as UTF-8"
-    if name in {"gb2312", "gbk"}:
-        name = "gb18030"  # a superset; phones label GB18030 data as GB2312 or GBK
+        else:
+            name = known
     try:
         text = raw.decode(name)
     except UnicodeDecodeError as exc:

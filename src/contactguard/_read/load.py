@@ -117,15 +117,17 @@ class ContactStream(Iterator["Contact"]):
                 continue
             n = 0
             for card in cards:
-                self._drain(local, offset)
+                if local:
+                    self._drain(local, offset)
                 if card.version is None and kind == "vcard":
                     self._add(Finding.of("missing-version", "card has no VERSION; read as "
                                          "vCard 3.0", line=card.line, source=member.name,
                                          contact=self.count))
                 self.count += 1
                 n += 1
-                yield Contact(card.properties, card.version, card.line, member.name,
-                              card.property_lines, card.complete)
+                yield Contact._trusted(card.properties, card.version, card.line,
+                                       member.name, property_lines=card.property_lines,
+                                       complete=card.complete)
             self._drain(local, offset)
             if not n and len(members) > 1:
                 self._add(Finding.of("empty-source", "no contacts found", source=member.name))

@@ -160,9 +160,12 @@ def iter_vcards(
     running index of the card over the whole stream.  Never raises for bad data.
     """
     lim = limits or CardLimits()
+    max_props, max_chars = lim.max_properties, lim.max_card_chars
     out: list[RawCard] = []
     n_cards = 0
     card: _Card | None = None
+    card_props: list[Property] = []
+    card_lines: list[int] = []
     # Heads repeat (``item1.TEL;type=CELL;type=VOICE``): parse each distinct one once.
     head_cache: dict[str, _Head] = {}
     junk_start = 0
@@ -183,14 +186,16 @@ def iter_vcards(
             junk_count = 0
 
     spans: list[tuple[int, int, int]] = []  # (first line, last line, index), for NULs
+    has_nul = False
 
     def close(c: _Card, complete: bool, end: int) -> None:
         nonlocal n_cards
-        spans.append((c.line, end, n_cards))
+        if has_nul:
+            spans.append((c.line, end, n_cards))
         version = c.version
         props = c.props
         if version == "2.1":
-            props = [p if p.name in UNESCAPED_PROPERTIES or not _needs_21_fix(p.value)
+            props = [p if p.name in UNESCAPED_PROPERTIES or not _needs_21_fix(p.name, p.value)
                      else p._replace(value=_canonical_21(p.name, p.value)) for p in props]
         elif c.breaks:  # only quoted-printable can leave real line breaks in a value
             props = [p if "\n" not in p.value else p._replace(value=p.value.replace(
@@ -198,7 +203,7 @@ def iter_vcards(
         if escaped:  # the last guard: no lone surrogate (undecodable byte) leaves the reader
             props = [p if not has_escaped_bytes(p.value) else
                      p._replace(value=replace_escaped(p.value)) for p in props]
-        out.append(RawCard(c.line, version, tuple(props), tuple(c.lines), complete))
+        out.append(_new_raw(RawCard, (c.line, version, tuple(props), tuple(c.lines), complete)))
         n_cards += 1
 
     for first, lines, escaped, has_nul in blocks:
@@ -218,7 +223,7 @@ def iter_vcards(
             line = lines[i]
             lineno = base + i + 1
             i += 1
-            if i < n and lines[i].startswith((" ", "\t")) and not (
+            if i < n and (nxt := lines[i]) and nxt[0] in " \t" and not (
                     line.endswith("=") and _is_qp_head(line)):
                 # Unfold into a list and join once: `line +=` is quadratic in the folds.
                 parts = [line]
@@ -229,11 +234,12 @@ def iter_vcards(
                     parts.append(lines[i][1:])
                     i += 1
                 line = "".join(parts)
-            if not line or line.isspace():
-                continue
             colon = line.find(":")
-            if colon >= 0 and line.find('"', 0, colon) >= 0:
-                colon = _find_colon(line)
+            if colon < 0 or '"' in line[:colon]:
+                if colon >= 0:
+                    colon = _find_colon(line)
+                elif not line or line.isspace():
+                    continue  # (a blank line has no ':')
             if colon < 0:
                 if card is None:
                     if not junk_count:
@@ -255,7 +261,15 @@ def iter_vcards(
                 if len(head_cache) > 4096:
                     head_cache.clear()
                 parsed = head_cache[head] = _parse_head(head)
-            group, upper, params, charset, encoding, name_ok = parsed
+            group, upper, params, charset, encoding, name_ok, plain = parsed
+            if plain and card is not None and not escaped:
+                # The common line (no framing, encoding or binary data): append it.
+                chars = card.chars + len(value)
+                if len(card_props) < max_props and chars <= max_chars:
+                    card.chars = chars
+                    card_props.append(_new_property(Property, (upper, value, params, group)))
+                    card_lines.append(lineno)
+                    continue
 
             if upper in _FRAMING:
                 word = value.strip().upper()
@@ -263,8 +277,8 @@ def iter_vcards(
                         " .,;:"):
                     note("malformed-line", f"{upper}:{value.strip()[:20]!r} read as "
                          f"{upper}:VCARD", lineno, column=colon + 2, in_card=card is not None)
-                    value = "VCARD"
-                if upper == "BEGIN" and value.strip().upper() == "VCARD":
+                    value = word = "VCARD"
+                if upper == "BEGIN" and word == "VCARD":
                     if card is not None:
                         last = card.props[-1] if card.props else None
                         if (last is not None and last.name == "AGENT"
@@ -275,10 +289,12 @@ def iter_vcards(
                         note("truncated-card", "card has no END before the next BEGIN:VCARD;"
                              " kept what was read", card.line, column=1)
                         close(card, complete=False, end=lineno - 1)
-                    flush_junk()
+                    if junk_count:
+                        flush_junk()
                     card = _Card(lineno)
+                    card_props, card_lines = card.props, card.lines  # (never rebound)
                     continue
-                if upper == "END" and value.strip().upper() == "VCARD":
+                if upper == "END" and word == "VCARD":
                     if card is None:
                         flush_junk()  # keep findings in line order; the END ends a junk run
                         note("unexpected-end", "END:VCARD with no open card", lineno,
@@ -346,7 +362,7 @@ def iter_vcards(
                                         partial(note, column=colon + 2))
 
             card.chars += len(value)
-            if len(card.props) >= lim.max_properties or card.chars > lim.max_card_chars:
+            if len(card.props) >= max_props or card.chars > max_chars:
                 if not card.over:
                     card.over = True
                     note("limit-exceeded", f"card has more than {lim.max_properties:,} "
@@ -379,12 +395,14 @@ def iter_vcards(
         yield from out
 
 
-_Head = tuple[str | None, str, tuple[tuple[str, str], ...], str | None, str | None, bool]
+_Head = tuple[str | None, str, tuple[tuple[str, str], ...], str | None, str | None, bool, bool]
 _new_property: Final = tuple.__new__  # Property(...) without the namedtuple frame
+_new_raw: Final = tuple.__new__  # RawCard(...) likewise
 
 
 def _parse_head(head: str) -> _Head:
-    """``[group.]NAME;params`` → (group, NAME, params, charset, encoding, name is valid)."""
+    """``[group.]NAME;params`` → (group, NAME, params, charset, encoding, name is valid,
+    plain: a valid name that is not framing, has no transfer encoding and is not binary)."""
     parts = _split_head(head)
     group, _, name = parts[0].strip().rpartition(".")
     upper = name.upper()
@@ -414,7 +432,9 @@ def _parse_head(head: str) -> _Head:
             params.append((key, val))
     if len(params) > 1:
         params = _canonical_params(params)
-    return group or None, upper, tuple(params), charset, encoding, name_ok
+    plain = (name_ok and encoding is None and upper not in _FRAMING
+             and upper not in BINARY_PROPERTIES)
+    return group or None, upper, tuple(params), charset, encoding, name_ok, plain
 
 
 _CARET: Final = {"^^": "^", "^n": "\n", "^N": "\n", "^'": '"'}
@@ -450,8 +470,12 @@ def _from_data_uri(value: str, params: list[tuple[str, str]]
     return payload, sorted([*params, ("ENCODING", "B")])
 
 
-def _needs_21_fix(value: str) -> bool:
-    return "\\" in value or "," in value or ";" in value or "\n" in value
+def _needs_21_fix(name: str, value: str) -> bool:
+    """Whether :func:`_canonical_21` could change ``value``: a structured value's ';' are
+    its separators, so it changes only for a backslash, a comma or a line break."""
+    if "\\" in value or "," in value or "\n" in value:
+        return True
+    return ";" in value and name not in STRUCTURED_PROPERTIES
 
 
 def _base64_ok(value: str) -> bool:
