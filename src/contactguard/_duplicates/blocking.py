@@ -1,18 +1,37 @@
-"""Candidates: blocking keys and sorted neighbourhoods, so work stays near-linear."""
+"""Candidates: blocking keys and sorted neighbourhoods, so work stays near-linear.
+
+Only pairs that *could* be links are returned.  A link needs two kinds of evidence, and
+every kind but the name comes from a shared exact key or from an address on both cards
+(see :mod:`.scoring`): a shared phone number, a shared email, the same birthday, or an
+address agreement, which does not count as a kind when both cards have phone numbers and
+share none.  So a pair found through a name key or a sorted neighbourhood is kept only if
+both cards have addresses (and one of them no phone number) or they share a phone, email
+or birthday whose own block was too large to be compared; every other pair that shares a
+phone, email or birthday is already in that key's block.  This drops nothing
+:func:`~.scoring._linked` would accept, and spares the scorer the many pairs that share
+only a common name.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from .features import _Person
 from .scoring import WINDOW
 
 
-def _block_keys(p: _Person) -> set[str]:
-    keys = {f"T{t}" for t in p.phones} | {f"@{e}" for e in p.emails} | set(p.keys)
+def _channel_keys(p: _Person) -> list[str]:
+    """The exact keys that are a kind of evidence of their own when shared."""
+    keys = [f"T{t}" for t in p.phones]
+    keys += [f"@{e}" for e in p.emails]
     if p.bday:
-        keys.add(f"b:{p.bday}")
+        keys.append(f"b:{p.bday}")
+    return keys
+
+
+def _address_keys(p: _Person) -> set[str]:
+    keys: set[str] = set()
     initials = {x[:1] for x in (p.given_loose, p.family_loose) if x}
     for adr in p.addresses:
         if adr.postcode:
@@ -22,28 +41,81 @@ def _block_keys(p: _Person) -> set[str]:
     return keys
 
 
-def _candidates(people: Sequence[_Person], max_block: int) -> list[set[int]]:
-    """For each unit ``u``, the units ``v > u`` worth scoring against it."""
+def _candidates(people: Sequence[_Person], max_block: int) -> list[list[int]]:
+    """For each unit ``u``, the units ``v > u`` worth scoring against it, ascending.
+
+    Blocks: the keys of :func:`_channel_keys`, the name keys and :func:`_address_keys`;
+    a key shared by more than ``max_block`` units is skipped.  Sorted neighbourhoods add
+    each named unit's ``WINDOW`` next units by romanized "family given", "given family"
+    and reversed family name.  Of these pairs, only those that may link are kept (see the
+    module docstring).
+    """
     n = len(people)
-    out: list[set[int]] = [set() for _ in range(n)]
-    index: dict[str, list[int]] = defaultdict(list)
+    found: set[int] = set()  # u * n + v, u < v: no tuple per pair
+    channels: dict[str, list[int]] = defaultdict(list)
     for u, p in enumerate(people):
-        for key in _block_keys(p):
-            index[key].append(u)
-    for block in index.values():
-        if 1 < len(block) <= max_block:
-            for k, u in enumerate(block):
-                out[u].update(block[k + 1:])
-    del index
-    orders: tuple[Callable[[_Person], tuple[str, str]], ...] = (
-        lambda p: (p.family_loose, p.given_loose),
-        lambda p: (p.given_loose, p.family_loose),
-        lambda p: (p.family_loose[::-1], p.given_loose[::-1]),
-    )
-    named = [u for u in range(n) if people[u].has_name]
-    for order in orders:
-        ranked = sorted(named, key=lambda u: (order(people[u]), people[u].fingerprint))
-        for k, u in enumerate(ranked):
-            for v in ranked[k + 1:k + 1 + WINDOW]:
-                out[min(u, v)].add(max(u, v))
+        for key in _channel_keys(p):
+            channels[key].append(u)
+    # The shared keys whose block was skipped as too large, per unit.
+    big: dict[int, set[str]] = defaultdict(set)
+    for key, block in channels.items():
+        if len(block) <= 1:
+            continue
+        if len(block) > max_block:
+            for u in block:
+                big[u].add(key)
+            continue
+        for k, u in enumerate(block):
+            base = u * n
+            found.update(base + v for v in block[k + 1:])
+    del channels
+    with_address = [bool(p.addresses) for p in people]
+    eligible = {u for u in range(n) if with_address[u]} | big.keys()
+
+    def may_link(u: int, v: int) -> bool:
+        if with_address[u] and with_address[v] and not (people[u].phones
+                                                         and people[v].phones):
+            return True
+        return u in big and v in big and not big[u].isdisjoint(big[v])
+
+    def add(u: int, v: int) -> None:
+        if u > v:
+            u, v = v, u
+        if may_link(u, v):
+            found.add(u * n + v)
+
+    if len(eligible) > 1:
+        # Name and address blocks: sizes count every unit, pairs only eligible ones.
+        sizes = Counter(key for p in people for key in p.keys)
+        others: dict[str, list[int]] = defaultdict(list)
+        for u in sorted(eligible):
+            for key in people[u].keys:
+                if sizes[key] <= max_block:
+                    others[key].append(u)
+            for key in _address_keys(people[u]):
+                others[key].append(u)
+        del sizes
+        for block in others.values():
+            if 1 < len(block) <= max_block:
+                for k, u in enumerate(block):
+                    for v in block[k + 1:]:
+                        add(u, v)
+        del others
+        orders: tuple[Callable[[_Person], tuple[str, str]], ...] = (
+            lambda p: (p.family_loose, p.given_loose),
+            lambda p: (p.given_loose, p.family_loose),
+            lambda p: (p.family_loose[::-1], p.given_loose[::-1]),
+        )
+        named = [u for u in range(n) if people[u].has_name]
+        for order in orders:
+            ranked = sorted(named, key=lambda u: (order(people[u]), people[u].fingerprint))
+            for k, u in enumerate(ranked):
+                if u in eligible:
+                    for v in ranked[k + 1:k + 1 + WINDOW]:
+                        if v in eligible:
+                            add(u, v)
+    out: list[list[int]] = [[] for _ in range(n)]
+    for code in sorted(found):
+        u, v = divmod(code, n)
+        out[u].append(v)
     return out

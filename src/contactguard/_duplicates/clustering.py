@@ -78,7 +78,7 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
     people: list[_Person] = []
     for fp in sorted(by_fp):
         copies = by_fp[fp]
-        person = _person(fields_of[fp], extra_phones=alternates[fp])
+        person = _person(fields_of[fp], extra_phones=alternates[fp], fingerprint=fp)
         split = frozenset({fp}) in distinct
         for chunk in ([c] for c in copies) if split else [copies]:
             members.append(chunk)
@@ -121,7 +121,8 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
 
     # 4. Constrained agglomeration.
     root = list(range(len(people)))
-    cluster: dict[int, list[int]] = {u: [u] for u in range(len(people))}
+    # Only units with a link ever join: the others stay clusters of one, made on demand.
+    cluster: dict[int, list[int]] = {}
     weakest: dict[int, float] = {}
 
     def find(u: int) -> int:
@@ -134,7 +135,7 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
         ru, rv = find(u), find(v)
         if ru == rv:
             continue
-        left, right = cluster[ru], cluster[rv]
+        left, right = cluster.get(ru) or [ru], cluster.get(rv) or [rv]
         total, vetoes, ok = 0.0, 0, True
         for x in left:
             for y in right:
@@ -153,11 +154,14 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
         keep, gone = (ru, rv) if ru < rv else (rv, ru)
         root[gone] = keep
         cluster[keep] = left + right if keep == ru else right + left
-        del cluster[gone]
+        cluster.pop(gone, None)
         weakest[keep] = min(mean, weakest.pop(keep, math.inf), weakest.pop(gone, math.inf))
 
     # 5. Groups in snapshot positions.
     groups: list[DuplicateGroup] = []
+    for u, chunk in enumerate(members):
+        if len(chunk) > 1 and root[u] == u and u not in cluster:
+            cluster[u] = [u]  # identical copies, and nothing else
     for r, units in cluster.items():
         indexes = sorted(i for u in units for i in members[u])
         if len(indexes) < 2:

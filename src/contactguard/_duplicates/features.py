@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -110,32 +111,47 @@ def strip_label(name: str) -> str:
     return stripped if stripped.strip() else name
 
 
-def _person(fields: tuple[tuple[str, str], ...], *,
-            extra_phones: frozenset[str] = frozenset()) -> _Person:
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for prop, value in fields:
-        by_name[prop].append(value)
+@functools.lru_cache(maxsize=1 << 15)
+def _name_parts(n_value: str, fn_value: str
+                ) -> tuple[str, str, str, str, frozenset[str], bool]:
+    """(family, given, family_loose, given_loose, name keys, ordered) of a card's N and FN.
+
+    Cached: books repeat names, and each part goes through several normalizers.
+    """
     family = given = ""
-    if by_name.get("N"):
-        parts = [*by_name["N"][0].split("\x1f"), "", ""]
+    if n_value:
+        parts = [*n_value.split("\x1f"), "", ""]
         family = normalize_name(strip_label(parts[0]))
         given = normalize_name(strip_label(parts[1]))
-    formatted = strip_label((by_name.get("FN") or [""])[0])
+    formatted = strip_label(fn_value)
     ordered = bool(family or given)
     if not ordered:
         family, given = _split_formatted(formatted)
-    keys = {k for k in name_keys(family=family, given=given, formatted=formatted)
-            if not k.startswith("i:")}
+    keys = frozenset(k for k in name_keys(family=family, given=given, formatted=formatted)
+                     if not k.startswith("i:"))
+    return family, given, _loose(family), _loose(given), keys, ordered
+
+
+def _person(fields: tuple[tuple[str, str], ...], *,
+            extra_phones: frozenset[str] = frozenset(),
+            fingerprint: Fingerprint | None = None) -> _Person:
+    """The features of one unit (``fingerprint``: that of ``fields``, when known)."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for prop, value in fields:
+        by_name[prop].append(value)
+    n_values, fn_values = by_name.get("N"), by_name.get("FN")
+    family, given, family_loose, given_loose, keys, ordered = _name_parts(
+        n_values[0] if n_values else "", fn_values[0] if fn_values else "")
     return _Person(
-        fingerprint=fingerprint_of_fields(fields),
+        fingerprint=fingerprint or fingerprint_of_fields(fields),
         fields=fields,
         phones=frozenset(by_name.get("TEL", ())) | extra_phones,
         emails=frozenset(by_name.get("EMAIL", ())),
         family=family,
         given=given,
-        family_loose=_loose(family),
-        given_loose=_loose(given),
-        keys=frozenset(keys),
+        family_loose=family_loose,
+        given_loose=given_loose,
+        keys=keys,
         bday=(by_name.get("BDAY") or [""])[0],
         addresses=tuple(_address(v) for v in by_name.get("ADR", ())[:3]),
         org=normalize_text((by_name.get("ORG") or [""])[0]),
