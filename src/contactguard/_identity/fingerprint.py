@@ -38,6 +38,7 @@ from .._model import (
     Contact,
     Property,
     Snapshot,
+    unescape,
 )
 from .._normalize import (
     check_region,
@@ -105,6 +106,7 @@ FIELD_GROUPS: Final = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def is_volatile(name: str) -> bool:
     return name in VOLATILE_PROPERTIES or name.startswith(_VOLATILE_PREFIXES)
 
@@ -114,11 +116,33 @@ def _text(value: str) -> str:
     return " ".join(text.split())
 
 
+#: What makes a ';'-separated value need work component by component: an escape, a
+#: whitespace character other than a single inner space, a space at a component's edge.
+_UNTIDY_COMPONENTS: Final = re.compile(r"\\|[^\S ]|  |^ | $| ;|; ").search
+
+
 def _components(prop: Property) -> str:
+    value = prop.value
+    if _UNTIDY_COMPONENTS(value) is None:
+        # Each component is already its own canonical text (NFC leaves ';' alone, so the
+        # whole value can be normalized at once): the fast path of most N and ORG values.
+        if not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        return value.rstrip(";").replace(";", "\x1f")
     comps = [_text(c) for c in prop.components]
     while comps and not comps[-1]:
         comps.pop()
     return "\x1f".join(comps)
+
+
+def _unescaped(value: str) -> str:
+    """:attr:`Property.text` of a value (the common value has no escapes at all)."""
+    return unescape(value) if "\\" in value else value
+
+
+# The normalizers without their public argument checks (values here are text already).
+_normalize_email: Final = getattr(normalize_email, "__wrapped__", normalize_email)
+_normalize_date: Final = getattr(normalize_date, "__wrapped__", normalize_date)
 
 
 def _binary(prop: Property) -> str:
@@ -287,23 +311,23 @@ def canonical_value(prop: Property, region: str | None) -> str:
     """One property's value in canonical form ('' when it holds nothing)."""
     name = prop.name
     if name == "TEL":
-        raw = prop.text.strip()
+        raw = _unescaped(prop.value).strip()
         return phone_key(raw, region) if raw else ""
-    if name == "EMAIL":
-        raw = prop.text.strip()
-        return normalize_email(raw) or _text(raw)
-    if name in {"BDAY", "ANNIVERSARY"}:
-        raw = prop.text.strip()
-        return normalize_date(raw) or _text(raw)
-    if name in BINARY_PROPERTIES and prop.is_binary:
-        return _binary(prop)
     if name in STRUCTURED_PROPERTIES:
         return _components(prop)
+    if name == "EMAIL":
+        raw = _unescaped(prop.value).strip()
+        return _normalize_email(raw) or _text(raw)
+    if name == "BDAY" or name == "ANNIVERSARY":
+        raw = _unescaped(prop.value).strip()
+        return _normalize_date(raw) or _text(raw)
+    if name in BINARY_PROPERTIES and prop.is_binary:
+        return _binary(prop)
     if name in LIST_PROPERTIES:
         items = {_text(x) for x in prop.text.split(",")}
         items.discard("")
         return "\x1f".join(sorted(items))
-    return _text(prop.text)
+    return _text(_unescaped(prop.value))
 
 
 #: Properties whose values, over all their properties on a card, make one set: Google CSV
@@ -319,16 +343,17 @@ def card_regions(contact: Contact, region: str | None) -> str | None:
     regions, hints = regions_of(region)
     if not hints:
         return region
+    tels = [p.value for p in contact.properties if p.name == "TEL"]
+    if len(tels) < 2:
+        return region  # hints need a national number and an international one
     own: list[str] = []
     national = False
-    for prop in contact.properties:
-        if prop.name == "TEL":
-            compact = prop.text.strip().translate(_PHONE_PUNCT)
-            code = region_of_international(compact)
-            if code is None:
-                national = True
-            elif code not in own:
-                own.append(code)
+    for value in tels:
+        code = region_of_international(_unescaped(value))  # (strips and compacts itself)
+        if code is None:
+            national = True
+        elif code not in own:
+            own.append(code)
     if not own or not national:
         return region
     # The book's most common region stays first: an 11-digit Chinese mobile on a card that
@@ -337,18 +362,39 @@ def card_regions(contact: Contact, region: str | None) -> str | None:
     return ",".join(dict.fromkeys([*regions[:1], *own, *regions[1:]]))
 
 
+def _plain_international(raw: str) -> bool:
+    """``+`` and digits only, once punctuation is dropped (:func:`phone_key`'s first path)."""
+    compact = raw.translate(_PHONE_PUNCT)
+    return compact[:1] == "+" and compact[1:].isdigit() and compact.isascii()
+
+
 def canonical_fields(contact: Contact, *, region: str | None = None
                      ) -> tuple[tuple[str, str], ...]:
     """The sorted, de-duplicated ``(PROPERTY, canonical value)`` pairs of user data."""
     out: set[tuple[str, str]] = set()
     merged: dict[str, set[str]] = {}
-    card_region = card_regions(contact, region)
-    merge_lists = regions_of(region)[1]
+    regions, merge_lists = regions_of(region)
+    card_region: str | None = None
+    local = False  # whether card_region is computed yet
     for prop in contact.properties:
         name = prop.name
         if is_volatile(name):
             continue
-        value = canonical_value(prop, card_region if name == "TEL" else region)
+        if name == "TEL":
+            raw = _unescaped(prop.value).strip()
+            if not raw:
+                value = ""
+            elif local:
+                value = phone_key(raw, card_region)
+            elif regions and _plain_international(raw):
+                # read in the book's first region whatever the card's hints (they never
+                # move it): no need to work out the card's regions for it
+                value = phone_key(raw, region)
+            else:
+                card_region, local = card_regions(contact, region), True
+                value = phone_key(raw, card_region)
+        else:
+            value = canonical_value(prop, region)
         if merge_lists and name in MERGED_LISTS:
             merged.setdefault(name, set()).update(v for v in value.split("\x1f") if v)
         elif value:

@@ -20,6 +20,7 @@ from .property import (
     Property,
     escape_component,
     split_escaped,
+    unescape,
 )
 from .snapshot import Decoding, FileInfo, Snapshot, SourceInfo
 
@@ -41,4 +42,5 @@ __all__ = [
     "StructuredName",
     "escape_component",
     "split_escaped",
+    "unescape",
 ]
