@@ -140,6 +140,7 @@ def _unescaped(value: str) -> str:
     return unescape(value) if "\\" in value else value
 
 
+_DATES: Final = frozenset({"BDAY", "ANNIVERSARY"})
 # The normalizers without their public argument checks (values here are text already).
 _normalize_email: Final = getattr(normalize_email, "__wrapped__", normalize_email)
 _normalize_date: Final = getattr(normalize_date, "__wrapped__", normalize_date)
@@ -187,15 +188,27 @@ def _main_plan(cc: int) -> _Plan | None:
     return _plan(regions[0]) if regions else None
 
 
+#: Country-code digits (as written) → the main region's plan, or ``False`` for no code.
+_CC_PLANS: dict[str, _Plan | bool | None] = {}
+
+
+def _cc_plan(prefix: str) -> _Plan | bool | None:
+    found = _CC_PLANS.get(prefix)
+    if found is None and prefix not in _CC_PLANS:
+        cc = int(prefix or 0)
+        found = _CC_PLANS[prefix] = (_main_plan(cc) if cc in COUNTRY_CODE_TO_REGION_CODE
+                                     else False)
+    return found
+
+
 def _international(digits: str) -> str | None:
     """``+digits`` when the digits start with a country code and no trunk 0 follows."""
     for size in (1, 2, 3):
-        cc = int(digits[:size] or 0)
-        if cc in COUNTRY_CODE_TO_REGION_CODE:
+        plan = _cc_plan(digits[:size])
+        if plan is not False:
             national = digits[size:]
-            plan = _main_plan(cc)
             if (national[:1] != "0" and len(digits) <= 15 and plan is not None
-                    and len(national) in plan.lengths):
+                    and len(national) in plan.lengths):  # type: ignore[union-attr]
                 return "+" + digits
             return None
     return None
@@ -318,7 +331,7 @@ def canonical_value(prop: Property, region: str | None) -> str:
     if name == "EMAIL":
         raw = _unescaped(prop.value).strip()
         return _normalize_email(raw) or _text(raw)
-    if name == "BDAY" or name == "ANNIVERSARY":
+    if name in _DATES:
         raw = _unescaped(prop.value).strip()
         return _normalize_date(raw) or _text(raw)
     if name in BINARY_PROPERTIES and prop.is_binary:
@@ -362,10 +375,12 @@ def card_regions(contact: Contact, region: str | None) -> str | None:
     return ",".join(dict.fromkeys([*regions[:1], *own, *regions[1:]]))
 
 
-def _plain_international(raw: str) -> bool:
-    """``+`` and digits only, once punctuation is dropped (:func:`phone_key`'s first path)."""
+def _plain_international(raw: str) -> str:
+    """``+`` and digits once punctuation is dropped (:func:`phone_key`'s first path), or
+    ``""``."""
     compact = raw.translate(_PHONE_PUNCT)
-    return compact[:1] == "+" and compact[1:].isdigit() and compact.isascii()
+    plain = compact[:1] == "+" and compact[1:].isdigit() and compact.isascii()
+    return compact if plain else ""
 
 
 def canonical_fields(contact: Contact, *, region: str | None = None
@@ -386,10 +401,10 @@ def canonical_fields(contact: Contact, *, region: str | None = None
                 value = ""
             elif local:
                 value = phone_key(raw, card_region)
-            elif regions and _plain_international(raw):
+            elif regions and (compact := _plain_international(raw)):
                 # read in the book's first region whatever the card's hints (they never
                 # move it): no need to work out the card's regions for it
-                value = phone_key(raw, region)
+                value = _international(compact[1:]) or phone_key(raw, region)
             else:
                 card_region, local = card_regions(contact, region), True
                 value = phone_key(raw, card_region)
@@ -429,7 +444,7 @@ def fingerprint(contact: Contact, *, region: str | None = None) -> Fingerprint:
 def fingerprint_of_fields(fields: Iterable[tuple[str, str]], *,
                           version: str = CANONICAL_VERSION) -> Fingerprint:
     """The fingerprint of already computed :func:`canonical_fields` (under ``version``)."""
-    form = "\n".join([version, *(f"{name}:{value}" for name, value in fields)])
+    form = "\n".join([version, *map(":".join, fields)])
     return Fingerprint(hashlib.sha256(form.encode("utf-8", "surrogatepass")).hexdigest())
 
 

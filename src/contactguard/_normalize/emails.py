@@ -20,7 +20,8 @@ def _strip_email(raw: str) -> str:
     s = raw.strip()
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s).strip()
-    s = _MAILTO.sub("", s).strip()
+    if ":" in s:
+        s = _MAILTO.sub("", s).strip()
     if raw.lstrip()[:7].lower() == "mailto:":
         s = s.split("?", 1)[0]  # mailto: URIs may carry ?subject=… headers
     if len(s) > 1 and s[0] == "<" and s[-1] == ">":
@@ -50,6 +51,8 @@ def _ascii_domain(domain: str) -> str | None:
 
 
 def _fold(s: str) -> str:
+    if s.isascii():
+        return s.lower()  # (NFKC leaves ASCII alone; its case folding is lower-casing)
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", s).casefold())
 
 
