@@ -18,7 +18,6 @@ import binascii
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from functools import partial
 from typing import Final, NamedTuple
 
 from .._model import (
@@ -338,8 +337,7 @@ def iter_vcards(
                     else:
                         soft[-1] += "="  # the value ended on '=' after all: keep it
                     value = "".join(soft)
-                value = _decode_qp(value, charset, lineno, upper,
-                                   partial(note, column=colon + 2))
+                value = _decode_qp(value, charset, lineno, upper, note, column=colon + 2)
                 card.breaks = card.breaks or "\n" in value
             elif encoding in {"BASE64", "B"}:
                 if ("ENCODING", "B") not in params:
@@ -358,8 +356,8 @@ def iter_vcards(
                     note("bad-base64", f"{upper} base64 data cannot be decoded "
                          "(bad characters or length)", lineno, column=colon + 2, prop=upper)
             elif escaped and has_escaped_bytes(value):
-                value = _decode_escaped(value, charset, lineno, upper,
-                                        partial(note, column=colon + 2))
+                value = _decode_escaped(value, charset, lineno, upper, note,
+                                        column=colon + 2)
 
             card.chars += len(value)
             if len(card.props) >= max_props or card.chars > max_chars:
@@ -490,25 +488,26 @@ def _base64_ok(value: str) -> bool:
 _Note = Callable[..., None]
 
 
-def _decode_qp(value: str, charset: str | None, lineno: int, prop: str, note: _Note) -> str:
+def _decode_qp(value: str, charset: str | None, lineno: int, prop: str, note: _Note, *,
+               column: int) -> str:
     raw = value.encode("utf-8", "surrogateescape")
     bad = _BAD_QP.search(raw)
     if bad is not None:
         note("bad-quoted-printable", f"{prop}: '=' not followed by two hex digits at byte "
-             f"{bad.start()} of the value; kept as written", lineno, prop=prop)
+             f"{bad.start()} of the value; kept as written", lineno, prop=prop, column=column)
     text, kind, message = decode_value_bytes(binascii.a2b_qp(raw), charset)
     if kind is not None:
-        note(kind, f"{prop}: {message}", lineno, prop=prop)
+        note(kind, f"{prop}: {message}", lineno, prop=prop, column=column)
     # Real line breaks stay until the card is closed and its version known (see close()).
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _decode_escaped(value: str, charset: str | None, lineno: int, prop: str,
-                    note: _Note) -> str:
+                    note: _Note, *, column: int) -> str:
     raw = value.encode("utf-8", "surrogateescape")
     text, kind, message = decode_value_bytes(raw, charset)
     if kind is not None:
-        note(kind, f"{prop}: {message}", lineno, prop=prop)
+        note(kind, f"{prop}: {message}", lineno, prop=prop, column=column)
     return text
 
 
