@@ -1,14 +1,16 @@
 """Batch throughput: many small books, serial against a process pool against Dask.
 
     python benchmarks/bench_batch.py [--books 1000] [--contacts 500] [--workers 2]
-                                     [--repeat 3] [--no-dask]
+                                     [--repeat 3] [--no-dask] [--ray]
 
 Writes ``--books`` book folders of ``--contacts`` contacts each (an iOS-style backup and
 an Android-style restore with regenerated UIDs and one contact in fifty missing), then
 times :func:`contactguard.verify_many` over them: in-process and serial (one job after
 another, no pool), on a process pool of ``--workers`` processes (the default executor),
 and on a ``dask.distributed.LocalCluster`` of ``--workers`` single-threaded worker
-processes (``Client.get_executor()``).  Each figure is the median of ``--repeat`` runs;
+processes (``Client.get_executor()``); with ``--ray``, also on a local Ray cluster of
+``--workers`` CPUs through the ``RayExecutor`` recipe of docs/scaling.md (``pip install
+ray``).  Each figure is the median of ``--repeat`` runs;
 pool start-up is inside the timing, as a user pays it.  Targets: the pool ≥ 1.8x serial
 throughput with 2 workers; Dask within 1.3x of the pool.  On a shared machine the figures
 are noisy: run it on an idle one for numbers to quote.
@@ -88,6 +90,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--ray", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -103,18 +106,45 @@ def main() -> None:
         pool = timed(lambda: list(cg.verify_many(jobs, workers=args.workers)), args.repeat, n)
         print(f"pool x{args.workers}     {pool:7.2f} s  {n / pool:7.1f} books/s  "
               f"({serial / pool:.2f}x serial throughput)")
-        if args.no_dask:
-            return
-        from distributed import Client, LocalCluster  # noqa: PLC0415 - optional extra
+        if not args.no_dask:
+            from distributed import Client, LocalCluster  # noqa: PLC0415 - optional extra
 
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
-            executor = client.get_executor()
-            dask = timed(lambda: list(cg.verify_many(jobs, executor=executor,
-                                                     window=4 * args.workers)),
-                         args.repeat, n)
-        print(f"dask x{args.workers}     {dask:7.2f} s  {n / dask:7.1f} books/s  "
-              f"({dask / pool:.2f}x the pool's time)")
+            with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster, Client(cluster) as client:
+                executor = client.get_executor()
+                dask = timed(lambda: list(cg.verify_many(jobs, executor=executor,
+                                                         window=4 * args.workers)),
+                             args.repeat, n)
+            print(f"dask x{args.workers}     {dask:7.2f} s  {n / dask:7.1f} books/s  "
+                  f"({dask / pool:.2f}x the pool's time)")
+        if args.ray:
+            ray_time = run_ray(jobs, args.workers, args.repeat)
+            print(f"ray x{args.workers}      {ray_time:7.2f} s  {n / ray_time:7.1f} books/s  "
+                  f"({ray_time / pool:.2f}x the pool's time)")
+
+
+def run_ray(jobs: Sequence[cg.Job], workers: int, repeat: int) -> float:
+    """The docs/scaling.md recipe, verbatim but for a local cluster of ``workers`` CPUs."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    from typing import Any  # noqa: PLC0415
+
+    import ray  # noqa: PLC0415 - optional, by hand
+
+    ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+
+    class RayExecutor(ThreadPoolExecutor):
+        """Each job is a Ray task on any node; a local thread waits for its small result."""
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            task = ray.remote(fn)
+            return super().submit(lambda: ray.get(task.remote(*args, **kwargs)))
+
+    try:
+        with RayExecutor(64) as executor:
+            return timed(lambda: list(cg.verify_many(jobs, executor=executor, window=512)),
+                         repeat, len(jobs))
+    finally:
+        ray.shutdown()
 
 
 if __name__ == "__main__":
