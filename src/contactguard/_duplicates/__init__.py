@@ -19,7 +19,11 @@ cards may be a family landline shared by two people, and nothing is paired one-t
    larger than ``max_block`` is skipped as unspecific.  A sorted neighbourhood (each unit
    against its ``WINDOW`` neighbours when sorted by romanized "family given", "given
    family" and reversed family name) adds pairs whose names differ by a typo in every key.
-   Work grows with ``units × (keys × max_block + 3 × WINDOW)``: near-linear.
+   Work grows with ``units × (keys × max_block + 3 × WINDOW)``: near-linear.  Only pairs
+   that could be links go on: a link needs a kind of evidence besides the name, and each
+   of those is a shared phone, email or birthday (then the pair is in that key's block) or
+   addresses on both cards, so a pair met only through a name key or a neighbourhood is
+   dropped unless both cards have addresses or share a key whose block was too large.
 3. **evidence** – each candidate pair is scored field by field with weights in
    :data:`WEIGHTS` (log-odds-like points, rules as data): same phone, same email, given and
    family names (exact, Jaro-Winkler close, equal when romanized, swapped), birthday (same,

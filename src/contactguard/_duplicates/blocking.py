@@ -52,15 +52,21 @@ def _candidates(people: Sequence[_Person], max_block: int) -> list[list[int]]:
     """
     n = len(people)
     found: set[int] = set()  # u * n + v, u < v: no tuple per pair
-    channels: dict[str, list[int]] = defaultdict(list)
+    # Most keys belong to one unit: a list only for the shared ones.
+    first: dict[str, int] = {}
+    shared: dict[str, list[int]] = {}
     for u, p in enumerate(people):
         for key in _channel_keys(p):
-            channels[key].append(u)
+            if key in shared:
+                shared[key].append(u)
+            elif key in first:
+                shared[key] = [first[key], u]
+            else:
+                first[key] = u
+    del first
     # The shared keys whose block was skipped as too large, per unit.
     big: dict[int, set[str]] = defaultdict(set)
-    for key, block in channels.items():
-        if len(block) <= 1:
-            continue
+    for key, block in shared.items():
         if len(block) > max_block:
             for u in block:
                 big[u].add(key)
@@ -68,7 +74,7 @@ def _candidates(people: Sequence[_Person], max_block: int) -> list[list[int]]:
         for k, u in enumerate(block):
             base = u * n
             found.update(base + v for v in block[k + 1:])
-    del channels
+    del shared
     with_address = [bool(p.addresses) for p in people]
     eligible = {u for u in range(n) if with_address[u]} | big.keys()
 

@@ -62,28 +62,27 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
 
     # 1. Units: equal fingerprints, unless the user said identical copies are distinct.
     by_fp: dict[Fingerprint, list[int]] = defaultdict(list)
-    fields_of: dict[Fingerprint, tuple[tuple[str, str], ...]] = {}
-    alternates: dict[Fingerprint, frozenset[str]] = {}
+    person_of: dict[Fingerprint, _Person] = {}
     for i, contact in enumerate(snapshot):
         if progress is not None and i % 1000 == 0:
             progress(i, len(snapshot))
         fields = canonical_fields(contact, region=region)
         fp = fingerprint_of_fields(fields)
         by_fp[fp].append(i)
-        if fp not in fields_of:
-            fields_of[fp] = fields
-            # the other valid readings of its national numbers (9225 3326: HK or SG)
-            alternates[fp] = phone_alternates(contact, region)
+        if fp not in person_of:
+            # with the other valid readings of its national numbers (9225 3326: HK or SG)
+            person_of[fp] = _person(fields, extra_phones=phone_alternates(contact, region),
+                                    fingerprint=fp)
     members: list[list[int]] = []
     people: list[_Person] = []
     for fp in sorted(by_fp):
         copies = by_fp[fp]
-        person = _person(fields_of[fp], extra_phones=alternates[fp], fingerprint=fp)
+        person = person_of[fp]
         split = frozenset({fp}) in distinct
         for chunk in ([c] for c in copies) if split else [copies]:
             members.append(chunk)
             people.append(person)
-    del fields_of
+    del person_of, by_fp
 
     # 2-3. Candidate pairs and links.
     links: list[tuple[float, str, str, int, int]] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Final
 
@@ -74,7 +73,6 @@ class _Person:
     """What duplicate finding needs of one unit, derived from canonical fields only."""
 
     fingerprint: Fingerprint
-    fields: tuple[tuple[str, str], ...]
     phones: frozenset[str]
     emails: frozenset[str]
     family: str
@@ -136,24 +134,33 @@ def _person(fields: tuple[tuple[str, str], ...], *,
             extra_phones: frozenset[str] = frozenset(),
             fingerprint: Fingerprint | None = None) -> _Person:
     """The features of one unit (``fingerprint``: that of ``fields``, when known)."""
-    by_name: dict[str, list[str]] = defaultdict(list)
+    phones: list[str] = []
+    emails: list[str] = []
+    addresses: list[str] = []
+    first: dict[str, str] = {}  # the first N, FN, BDAY, ORG
     for prop, value in fields:
-        by_name[prop].append(value)
-    n_values, fn_values = by_name.get("N"), by_name.get("FN")
+        if prop == "TEL":
+            phones.append(value)
+        elif prop == "EMAIL":
+            emails.append(value)
+        elif prop == "ADR":
+            addresses.append(value)
+        elif prop not in first:
+            first[prop] = value
     family, given, family_loose, given_loose, keys, ordered = _name_parts(
-        n_values[0] if n_values else "", fn_values[0] if fn_values else "")
+        first.get("N", ""), first.get("FN", ""))
+    org = first.get("ORG", "")
     return _Person(
         fingerprint=fingerprint or fingerprint_of_fields(fields),
-        fields=fields,
-        phones=frozenset(by_name.get("TEL", ())) | extra_phones,
-        emails=frozenset(by_name.get("EMAIL", ())),
+        phones=frozenset(phones).union(extra_phones) if extra_phones else frozenset(phones),
+        emails=frozenset(emails),
         family=family,
         given=given,
         family_loose=family_loose,
         given_loose=given_loose,
         keys=keys,
-        bday=(by_name.get("BDAY") or [""])[0],
-        addresses=tuple(_address(v) for v in by_name.get("ADR", ())[:3]),
-        org=normalize_text((by_name.get("ORG") or [""])[0]),
+        bday=first.get("BDAY", ""),
+        addresses=tuple(_address(v) for v in addresses[:3]),
+        org=normalize_text(org) if org else "",
         ordered=ordered,
     )
