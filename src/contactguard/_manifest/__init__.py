@@ -2,10 +2,12 @@
 
 Owns :class:`~contactguard.Manifest` (build, save, load, signature), its entries and
 per-field digests (``digests``), the file format and its versions (``format``), manifest
-keys — generated, stored, read, stretched from passphrases — (``keys``, ``kdf``), and
-:func:`~contactguard.write_manifest` for streams.  Promises later stages the digests they
-need to verify a copy without the backup at hand, and that nothing it stores can be
-checked against a guess without the key (unless the caller asked for ``unkeyed``).
+keys — generated, stored, read, stretched from passphrases — (``keys``, ``kdf``),
+:func:`~contactguard.write_manifest` for streams, and the compact table of a manifest's
+digests that streaming verification ticks off (``table``, about 22 bytes an entry).
+Promises later stages the digests they need to verify a copy without the backup at hand,
+and that nothing it stores can be checked against a guess without the key (unless the
+caller asked for ``unkeyed``).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from .keys import (
     store_key,
 )
 from .manifest import Manifest, ManifestEntry, stale_temporaries, write_manifest
+from .table import DIGEST_BYTES, DigestTable
 
 __all__ = [
+    "DIGEST_BYTES",
     "FORMAT_NAME",
     "KEY_DIR_ENV",
     "SCHEMA_VERSION",
@@ -35,6 +39,7 @@ __all__ = [
     "SCRYPT_P",
     "SCRYPT_R",
     "ContactDigests",
+    "DigestTable",
     "Key",
     "KeyLike",
     "Manifest",

@@ -27,7 +27,10 @@ from .vcard import Block
 __all__ = ["SAMPLE", "read_head", "stream_blocks"]
 
 SAMPLE: Final = 4 << 20
-BLOCK_LINES: Final = 100_000
+#: Lines per block (more while a card is open).  A block and the raw cards parsed from it
+#: are alive together, so this is a constant of every stream's memory: 100,000 lines held
+#: about 12 MiB more than 20,000 in ``verify_file``, for no measurable speed.
+BLOCK_LINES: Final = 20_000
 
 
 def read_head(member: Member, size: int = SAMPLE) -> tuple[bytes, Iterator[bytes], bool]:
