@@ -23,6 +23,7 @@ def _loose(text: str) -> str:
     return text.translate(_JOINERS)
 
 
+@functools.lru_cache(maxsize=1 << 15)  # asked of the same name parts pair after pair
 def _is_han(text: str) -> bool:
     return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
                               or ch >= "\U00020000" for ch in text)
