@@ -72,6 +72,11 @@ def parallelism(workers: int) -> float:
     return serial / parallel
 
 
+#: Each book's (status, summary, counts) from the first (serial) run: every other way of
+#: running the batch must give the same results, whatever order they come back in.
+_EXPECTED: dict[str, tuple[str, str, dict[str, int]]] = {}
+
+
 def timed(run: Callable[[], Sequence[cg.JobResult]], repeat: int, expect: int) -> float:
     times = []
     for _ in range(repeat):
@@ -80,6 +85,10 @@ def timed(run: Callable[[], Sequence[cg.JobResult]], repeat: int, expect: int) -
         times.append(time.perf_counter() - t0)
         assert len(results) == expect, len(results)
         assert all(r.status == "problems" for r in results), {r.status for r in results}
+        got = {r.name: (r.status, r.summary, dict(r.counts)) for r in results}
+        if not _EXPECTED:
+            _EXPECTED.update(got)
+        assert got == _EXPECTED, "a run gave other results than the serial one"
     return statistics.median(times)
 
 
