@@ -113,3 +113,36 @@ def test_verify_file_reports_the_same_findings_as_load_and_detect(tmp_path: Path
     assert {f.kind for f in streamed.findings} >= {"replacement-character", "truncated-card"}
     quiet = cg.verify_file(damaged, manifest, check_values=False)
     assert "replacement-character" not in {f.kind for f in quiet.findings}
+
+
+def test_identical_recorded_contacts_name_the_same_one_missing_as_verify(tmp_path: Path
+                                                                         ) -> None:
+    """Of two identical recorded cards, the one a copy holds is the first (manifest order);
+    the second is missing, in verify_file as in verify."""
+    people = books.make_people(40, seed=3)
+    twin = replace(people[5], key=people[5].key)
+    backup = tmp_path / "backup.vcf"
+    backup.write_text(books.ios_backup([*people[:20], twin, *people[20:]], uids=False))
+    manifest = tmp_path / "m.json"
+    cg.write_manifest(cg.iter_contacts(backup), manifest)
+    copy = tmp_path / "copy.vcf"
+    copy.write_text(books.ios_backup(people, uids=False))
+    streamed = cg.verify_file(copy, manifest)
+    full = cg.verify(cg.load(copy), manifest)
+    assert [(v.status, v.reference) for v in streamed.verdicts] == [("missing", 20)]
+    assert [(v.status, v.reference) for v in full.verdicts if v.status != "intact"] == [
+        ("missing", 20)]
+    assert streamed.intact == full.unchanged == 40
+
+
+def test_a_manifest_digest_that_is_not_16_bytes_of_hex_is_a_manifest_error(
+        tmp_path: Path) -> None:
+    _, backup = _files(tmp_path)
+    manifest = tmp_path / "m.json"
+    cg.write_manifest(cg.iter_contacts(backup), manifest, unkeyed=True)
+    text = manifest.read_text()
+    start = text.index('"digest": "') + len('"digest": "')
+    for bad in ("zz" * 16, "ab" * 8):
+        manifest.write_text(text[:start] + bad + text[start + 32:])
+        with pytest.raises(cg.ManifestError, match="digest is not 16 bytes of hex"):
+            cg.verify_file(backup, manifest)
