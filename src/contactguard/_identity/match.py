@@ -38,11 +38,10 @@ from .._normalize import (
     check_region,
     name_keys,
     normalize_name,
-    read_phone,
     regions_of,
     romanize,
 )
-from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
+from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields, national_readings
 
 __all__ = ["MIN_EVIDENCE", "SHORTER", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
            "phone_alternates", "profile", "score", "written_shorter"]
@@ -143,10 +142,7 @@ def phone_alternates(contact: Contact, region: str | None) -> frozenset[str]:
         raw = written.strip()
         if not raw or raw.lstrip("(").startswith(("+", "00")):
             continue
-        for code in regions:
-            phone = read_phone(raw, code)
-            if phone.valid:
-                out.add(phone.key)
+        out.update(national_readings(raw, regions))
     return frozenset(out)
 
 

@@ -354,6 +354,11 @@ def _number_patterns(region: str) -> tuple[tuple[frozenset[int], re.Pattern[str]
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if meta is None:
         return ()
+    if meta.general_desc is not None and meta.general_desc.national_number_pattern:
+        # is_valid_number asks the general pattern first: a number it rejects has no type
+        everything = re.compile(meta.general_desc.national_number_pattern)
+    else:
+        everything = None
     out = []
     for desc in (meta.fixed_line, meta.mobile, meta.toll_free, meta.premium_rate,
                  meta.shared_cost, meta.personal_number, meta.voip, meta.pager, meta.uan,
@@ -361,7 +366,9 @@ def _number_patterns(region: str) -> tuple[tuple[frozenset[int], re.Pattern[str]
         if desc is not None and desc.national_number_pattern:
             general = meta.general_desc.possible_length if meta.general_desc else None
             lengths = frozenset(desc.possible_length or ()) or frozenset(general or ())
-            out.append((lengths, re.compile(desc.national_number_pattern)))
+            pattern = re.compile(desc.national_number_pattern if everything is None else
+                                 f"(?=(?:{everything.pattern})\\Z)(?:{desc.national_number_pattern})")
+            out.append((lengths, pattern))
     return tuple(out)
 
 
