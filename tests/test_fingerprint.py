@@ -261,10 +261,10 @@ def test_phone_alternates_agree_with_the_full_parse() -> None:
 
     numbers = [*[d for _, d in _near_valid_numbers()][::7], "110", "999", "911", "10086",
                "95588", "12306", "0935384953", "92253326"]
-    for text in ("CN,HK,TW,US", "GB,FR,DE,IT,ES,AU,JP,KR", "HK,SG", "US,CA,GB"):
+    for text in ("CN,HK,TW,US", "GB,FR,DE,IT,ES,AU,JP,KR", "HK,SG", "US,CA,GB", "JM,PR,DO"):
         regions = text.split(",")
         for number in numbers:
-            for written in (number, f"0{number}", f"{number[:3]} {number[3:]}"):
+            for written in (number, f"0{number}", f"1{number}", f"{number[:3]} {number[3:]}"):
                 card = loads(f"BEGIN:VCARD\nVERSION:3.0\nFN:x\nTEL:{written}\nEND:VCARD\n")[0]
                 full = {p.key for p in (read_phone(written, r) for r in regions) if p.valid}
                 assert phone_alternates(card, text) == full, (text, written)

@@ -301,30 +301,6 @@ def _first_valid_key(raw: str, regions: tuple[str, ...]) -> str | None:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def national_readings(raw: str, regions: tuple[str, ...]) -> tuple[str, ...]:
-    """``read_phone(raw, code).key`` for each of ``regions`` where it is valid, in order
-    (all-digit trunk-0 spellings checked against the region's patterns, not parsed)."""
-    compact = raw.translate(_PHONE_PUNCT)
-    digits = compact.isascii() and compact.isdigit()
-    out: list[str] = []
-    for code in regions:
-        plan = _plan(code) if digits else None
-        if plan is not None and not compact.startswith(
-                (plan.intl_prefix or "+", plan.country_code)):  # (a parse may strip those)
-            national = _fast_national(compact, plan)
-            if national is not None:
-                if valid_national(code, national):
-                    out.append(f"+{plan.country_code}{national}")
-                    continue
-                if len(compact) > 8:
-                    continue  # invalid, and longer than any short (service) number can be
-        phone = read_phone(raw, code)
-        if phone.valid:
-            out.append(phone.key)
-    return tuple(out)
-
-
-@functools.lru_cache(maxsize=1 << 16)
 def phone_key(raw: str, region: str | None) -> str:
     """:attr:`PhoneNumber.key` of ``raw`` in a region text (one region or several, see
     :func:`~contactguard._normalize.regions_of`).

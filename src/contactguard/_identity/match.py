@@ -41,7 +41,8 @@ from .._normalize import (
     regions_of,
     romanize,
 )
-from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields, national_readings
+from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
+from .readings import national_readings
 
 __all__ = ["MIN_EVIDENCE", "SHORTER", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
            "phone_alternates", "profile", "score", "written_shorter"]

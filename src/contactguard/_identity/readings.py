@@ -1,0 +1,76 @@
+"""A national number's readings: its key in each of a book's plausible regions.
+
+``9225 3326`` is a valid Hong Kong and a valid Singapore mobile, so both keys take part in
+matching and blocking (:func:`~.match.phone_alternates`).  Reading every national number
+with a full ``phonenumbers`` parse in every region was most of the time of
+``find_duplicates`` on a large book; the all-digit spellings are read here by the dialling
+plan instead (a trunk ``0``, or NANPA's ``1``) and checked against the region's number
+patterns, with the full parse kept for everything else.  Tests check the result against
+``read_phone`` in each region, near misses and short numbers included.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from phonenumbers import PhoneMetadata
+
+from .._normalize import read_phone, valid_national
+from .fingerprint import _PHONE_PUNCT, _fast_national, _plan
+
+__all__ = ["national_readings"]
+
+
+@functools.lru_cache(maxsize=512)
+def _trunk_one(region: str) -> bool:
+    """A NANPA region: country code 1, national prefix ``1`` parsed as itself, no rule."""
+    meta = PhoneMetadata.metadata_for_region(region)
+    return (meta is not None and meta.country_code == 1 and meta.national_prefix == "1"
+            and meta.national_prefix_for_parsing in (None, "1")
+            and meta.national_prefix_transform_rule is None)
+
+
+def _fast(compact: str, code: str) -> str | None:
+    """The national significant number of an all-digit spelling read in ``code`` when the
+    dialling plan makes it unambiguous, else ``None`` (take the full parse)."""
+    plan = _plan(code)
+    if plan is None or compact.startswith(plan.intl_prefix or "+"):
+        return None
+    if _trunk_one(code):
+        # ``1`` is both the trunk prefix and the country code: either way libphonenumber
+        # reads ``1`` + ten digits starting 2-9 as those ten digits, and ten such digits as
+        # they are.  Any other shape (``11…``, twelve digits: it may strip ``1`` twice)
+        # takes the full parse.
+        if len(compact) == 11 and compact[0] == "1" and compact[1] in "23456789":
+            return compact[1:]
+        if len(compact) == 10 and compact[0] in "23456789":
+            return compact
+        return None
+    if compact.startswith(plan.country_code):
+        return None  # a parse may read those digits as the country code
+    if (plan.trunk_zero and 6 <= len(compact) <= 14 and compact[0] != "0"
+            and (plan.trunk_pattern is None or plan.trunk_pattern.match(compact) is None)):
+        # no trunk prefix, carrier code or country code to strip: the digits are the
+        # national number at any length (which lengths are valid is the patterns' say)
+        return compact
+    return _fast_national(compact, plan)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def national_readings(raw: str, regions: tuple[str, ...]) -> tuple[str, ...]:
+    """``read_phone(raw, code).key`` for each of ``regions`` where it is valid, in order."""
+    compact = raw.translate(_PHONE_PUNCT)
+    digits = compact.isascii() and compact.isdigit()
+    out: list[str] = []
+    for code in regions:
+        national = _fast(compact, code) if digits else None
+        if national is not None:
+            if valid_national(code, national):
+                out.append(f"+{_plan(code).country_code}{national}")  # type: ignore[union-attr]
+                continue
+            if len(compact) > 8:
+                continue  # invalid, and longer than any short (service) number can be
+        phone = read_phone(raw, code)
+        if phone.valid:
+            out.append(phone.key)
+    return tuple(out)
