@@ -59,6 +59,37 @@ def _kind(prop: Property) -> str:
     return " ::: ".join(t.capitalize() for t in types)
 
 
+#: Company, department and job title columns of each dialect.
+_ORG_COLUMNS: Final = {
+    "google": ("Organization 1 - Name", "Organization 1 - Department", "Organization 1 - Title"),
+    "outlook": ("Company", "Department", "Job Title"),
+}
+
+
+def _shared_columns(prop: Property, row: dict[str, str], dialect: str) -> bool:
+    """Fill the columns both dialects lay out alike (name parts, single-valued fields,
+    company and title); ``False`` when ``prop`` is not one of those (or its column is
+    taken), for the dialect's own rules."""
+    name = prop.name
+    if name == "N":
+        for col, part in zip(_N_COLUMNS[dialect], prop.components, strict=False):
+            row[col] = part
+        return True
+    single = _SINGLE[dialect].get(name)
+    if single is not None and single not in row:
+        row[single] = prop.text
+        return True
+    company, department, title = _ORG_COLUMNS[dialect]
+    if name == "ORG":
+        parts = [*prop.components, "", ""]
+        row[company], row[department] = parts[0], parts[1]
+        return True
+    if name == "TITLE":
+        row[title] = prop.text
+        return True
+    return False
+
+
 def _google_row(contact: Contact) -> tuple[dict[str, str], list[str]]:
     row: dict[str, str] = {}
     left: list[str] = []
@@ -70,19 +101,9 @@ def _google_row(contact: Contact) -> tuple[dict[str, str], list[str]]:
 
     for prop in contact.properties:
         name = prop.name
-        if name in _IGNORED:
+        if name in _IGNORED or _shared_columns(prop, row, "google"):
             continue
-        if name == "N":
-            for col, part in zip(_N_COLUMNS["google"], prop.components, strict=False):
-                row[col] = part
-        elif name in _SINGLE["google"] and _SINGLE["google"][name] not in row:
-            row[_SINGLE["google"][name]] = prop.text
-        elif name == "ORG":
-            parts = [*prop.components, "", ""]
-            row["Organization 1 - Name"], row["Organization 1 - Department"] = parts[0], parts[1]
-        elif name == "TITLE":
-            row["Organization 1 - Title"] = prop.text
-        elif name in {"TEL", "EMAIL", "URL"}:
+        if name in {"TEL", "EMAIL", "URL"}:
             g = group({"TEL": "Phone", "EMAIL": "E-mail", "URL": "Website"}[name])
             row[g + "Type"], row[g + "Value"] = _kind(prop), prop.text
         elif name == "ADR":
@@ -101,19 +122,9 @@ def _outlook_row(contact: Contact) -> tuple[dict[str, str], list[str]]:
     emails = iter(_OUTLOOK_EMAIL)
     for prop in contact.properties:
         name = prop.name
-        if name in _IGNORED:
+        if name in _IGNORED or _shared_columns(prop, row, "outlook"):
             continue
-        if name == "N":
-            for col, part in zip(_N_COLUMNS["outlook"], prop.components, strict=False):
-                row[col] = part
-        elif name in _SINGLE["outlook"] and _SINGLE["outlook"][name] not in row:
-            row[_SINGLE["outlook"][name]] = prop.text
-        elif name == "ORG":
-            parts = [*prop.components, "", ""]
-            row["Company"], row["Department"] = parts[0], parts[1]
-        elif name == "TITLE":
-            row["Job Title"] = prop.text
-        elif name == "URL" and "Web Page" not in row:
+        if name == "URL" and "Web Page" not in row:
             row["Web Page"] = prop.text
         elif (column := _outlook_column(prop, row, emails)) is not None:
             row[column] = prop.text
