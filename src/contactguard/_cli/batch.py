@@ -30,6 +30,7 @@ from .._batch import (
     verify_many,
 )
 from .._core import UsageError, atomic_write
+from .options import positive
 
 __all__ = ["add_batch_parser", "run_batch"]
 
@@ -52,16 +53,6 @@ See docs/scaling.md for clusters (Dask, Ray) and sizing.
 """
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
-    return value
-
-
 def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``batch`` sub-command to ``sub`` (an ``add_subparsers`` result)."""
     p: argparse.ArgumentParser = sub.add_parser(
@@ -70,7 +61,7 @@ def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("folder", nargs="?", metavar="DIR",
                    help="a folder holding one folder per book")
     p.add_argument("--jobs", metavar="FILE", help="a job-list file (JSON lines) instead of DIR")
-    p.add_argument("--workers", "-j", type=_workers, metavar="N",
+    p.add_argument("--workers", "-j", type=positive, metavar="N",
                    help="worker processes (default: every core)")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run on the Dask scheduler at ADDRESS (tcp://host:8786) instead of "

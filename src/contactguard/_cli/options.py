@@ -16,20 +16,29 @@ from .._report import FAIL_LEVELS, FORMATS
 from .access import add_remote_options
 
 __all__ = ["COLOR_CHOICES", "add_gate_options", "add_reading_options", "add_report_options",
-           "count"]
+           "count", "positive"]
 
 COLOR_CHOICES: Final = ("auto", "always", "never")
 
 
-def count(text: str) -> int:
-    """A whole number, 0 or more (the ``type`` of the ``--max-*`` options)."""
+def _whole(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, not {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected {least} or more, not {value}")
     return value
+
+
+def count(text: str) -> int:
+    """A whole number, 0 or more (the ``type`` of the ``--max-*`` options)."""
+    return _whole(text, 0)
+
+
+def positive(text: str) -> int:
+    """A whole number, 1 or more (the ``type`` of ``--workers``)."""
+    return _whole(text, 1)
 
 
 def add_report_options(p: argparse.ArgumentParser, *, product: str | None = None) -> None:
