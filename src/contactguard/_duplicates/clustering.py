@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Final
 
-from .._core import UsageError
+from .._core import UsageError, gc_paused
 from .._identity import Fingerprint, canonical_fields, fingerprint_of_fields, phone_alternates
 from .._model import Snapshot
 from .._normalize import region_for
@@ -57,7 +57,14 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
     if max_block < 2:
         raise UsageError(f"max_block must be at least 2, not {max_block}")
     region = region_for(snapshot, region=region)
-    decisions = decisions or Decisions()
+    with gc_paused():  # profiles, evidence and links hold no reference cycles
+        return _find(snapshot, threshold, region, decisions or Decisions(), max_block,
+                     progress)
+
+
+def _find(snapshot: Snapshot, threshold: float, region: str | None, decisions: Decisions,
+          max_block: int, progress: Callable[[int, int], None] | None,
+          ) -> list[DuplicateGroup]:
     distinct = decisions.distinct
 
     # 1. Units: equal fingerprints, unless the user said identical copies are distinct.

@@ -348,28 +348,43 @@ def _looks_short(raw: str) -> bool:
 _INTERNATIONAL: Final = re.compile(r"^(?:tel:)?[\s(]*(?:\+|00[1-9])", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=512)
-def _number_patterns(region: str) -> tuple[tuple[frozenset[int], re.Pattern[str]], ...]:
-    """The region's number-type patterns (fixed line, mobile, toll free, …), compiled."""
+_NUMBER_TYPES: Final = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
+                        "personal_number", "voip", "pager", "uan", "voicemail")
+
+
+def _type_patterns(region: str) -> dict[int, str]:
+    """For each length, a pattern of the region's national numbers of that length that
+    have a type (fixed line, mobile, toll free, …): what ``is_valid_number`` accepts."""
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if meta is None:
-        return ()
-    if meta.general_desc is not None and meta.general_desc.national_number_pattern:
-        # is_valid_number asks the general pattern first: a number it rejects has no type
-        everything = re.compile(meta.general_desc.national_number_pattern)
-    else:
-        everything = None
-    out = []
-    for desc in (meta.fixed_line, meta.mobile, meta.toll_free, meta.premium_rate,
-                 meta.shared_cost, meta.personal_number, meta.voip, meta.pager, meta.uan,
-                 meta.voicemail):
+        return {}
+    general = meta.general_desc
+    by_length: dict[int, list[str]] = {}
+    for kind in _NUMBER_TYPES:
+        desc = getattr(meta, kind)
         if desc is not None and desc.national_number_pattern:
-            general = meta.general_desc.possible_length if meta.general_desc else None
-            lengths = frozenset(desc.possible_length or ()) or frozenset(general or ())
-            pattern = re.compile(desc.national_number_pattern if everything is None else
-                                 f"(?=(?:{everything.pattern})\\Z)(?:{desc.national_number_pattern})")
-            out.append((lengths, pattern))
-    return tuple(out)
+            lengths = desc.possible_length or (general.possible_length if general else ())
+            for n in lengths or ():
+                by_length.setdefault(n, []).append(f"(?:{desc.national_number_pattern})")
+    # is_valid_number asks the general pattern first: a number it rejects has no type
+    everything = general.national_number_pattern if general is not None else None
+    head = f"(?=(?:{everything})\\Z)" if everything else ""
+    return {n: f"{head}(?:{'|'.join(parts)})" for n, parts in by_length.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _valid_by_length(cc: int) -> dict[int, re.Pattern[str]]:
+    """For each length, one compiled pattern matching exactly the national numbers of that
+    length that some region of country code ``cc`` calls valid (NANPA has 25 regions): a
+    number is judged by one regular-expression match."""
+    found: dict[int, list[str]] = {}
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(cc, ()):
+        for n, pattern in _type_patterns(code).items():
+            found.setdefault(n, []).append(f"(?:{pattern})")
+    return {n: re.compile("|".join(parts)) for n, parts in found.items()}
+
+
+_COUNTRY_CODES: dict[str, int] = {}
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -381,9 +396,8 @@ def valid_national(region: str, national: str) -> bool:
     >>> valid_national("CN", "13800138000"), valid_national("CN", "1380013800")
     (True, False)
     """
-    cc = phonenumbers.country_code_for_region(region)
-    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(cc, ()):
-        for lengths, pattern in _number_patterns(code):
-            if len(national) in lengths and pattern.fullmatch(national):
-                return True
-    return False
+    cc = _COUNTRY_CODES.get(region)
+    if cc is None:
+        cc = _COUNTRY_CODES[region] = phonenumbers.country_code_for_region(region)
+    pattern = _valid_by_length(cc).get(len(national))
+    return pattern is not None and pattern.fullmatch(national) is not None
