@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
@@ -125,8 +125,8 @@ def _names(a: _Person, b: _Person, ev: _Evidence) -> None:
     if not (a.ordered and b.ordered):
         # A formatted name without N does not say which part is the family name ("Zhang
         # Wei" is family-first): read it in the order that agrees best.
-        flipped = replace(b, family=b.given, given=b.family, family_loose=b.given_loose,
-                          given_loose=b.family_loose)
+        flipped = b._replace(family=b.given, given=b.family, family_loose=b.given_loose,
+                             given_loose=b.family_loose)
         if _name_agreement(a, flipped) > _name_agreement(a, b):
             b = flipped
     if _cantonese_spelling(a, b, ev):

@@ -375,14 +375,6 @@ def card_regions(contact: Contact, region: str | None) -> str | None:
     return ",".join(dict.fromkeys([*regions[:1], *own, *regions[1:]]))
 
 
-def _plain_international(raw: str) -> str:
-    """``+`` and digits once punctuation is dropped (:func:`phone_key`'s first path), or
-    ``""``."""
-    compact = raw.translate(_PHONE_PUNCT)
-    plain = compact[:1] == "+" and compact[1:].isdigit() and compact.isascii()
-    return compact if plain else ""
-
-
 def canonical_fields(contact: Contact, *, region: str | None = None
                      ) -> tuple[tuple[str, str], ...]:
     """The sorted, de-duplicated ``(PROPERTY, canonical value)`` pairs of user data."""
@@ -391,31 +383,50 @@ def canonical_fields(contact: Contact, *, region: str | None = None
     regions, merge_lists = regions_of(region)
     card_region: str | None = None
     local = False  # whether card_region is computed yet
+    volatile = _VOLATILE_NAMES
     for prop in contact.properties:
         name = prop.name
-        if is_volatile(name):
+        skip = volatile.get(name)
+        if skip is None:
+            skip = is_volatile(name)
+            if len(volatile) < 4096:  # (a hostile file may invent names without end)
+                volatile[name] = skip
+        if skip:
             continue
         if name == "TEL":
-            raw = _unescaped(prop.value).strip()
+            raw = prop.value
+            raw = (unescape(raw) if "\\" in raw else raw).strip()
             if not raw:
-                value = ""
-            elif local:
+                continue
+            if local:
                 value = phone_key(raw, card_region)
-            elif regions and (compact := _plain_international(raw)):
-                # read in the book's first region whatever the card's hints (they never
-                # move it): no need to work out the card's regions for it
-                value = _international(compact[1:]) or phone_key(raw, region)
             else:
-                card_region, local = card_regions(contact, region), True
-                value = phone_key(raw, card_region)
+                compact = raw.translate(_PHONE_PUNCT)
+                if regions and compact[:1] == "+" and compact[1:].isdigit() and compact.isascii():
+                    # read in the book's first region whatever the card's hints (they
+                    # never move it): no need to work out the card's regions for it
+                    value = _international(compact[1:]) or phone_key(raw, region)
+                elif len(regions) > 1 and (key := _first_valid_key(raw, regions[:1])):
+                    # valid in the book's first region, which the card's hints never move:
+                    # the key whatever the card's regions (most national numbers of a book)
+                    value = key
+                else:
+                    card_region, local = card_regions(contact, region), True
+                    value = phone_key(raw, card_region)
         else:
             value = canonical_value(prop, region)
         if merge_lists and name in MERGED_LISTS:
             merged.setdefault(name, set()).update(v for v in value.split("\x1f") if v)
         elif value:
             out.add((name, value))
-    out.update((name, "\x1f".join(sorted(items))) for name, items in merged.items() if items)
+    if merged:
+        out.update((name, "\x1f".join(sorted(items))) for name, items in merged.items()
+                   if items)
     return tuple(sorted(out))
+
+
+#: is_volatile of the property names met so far (a dictionary is quicker than the cache).
+_VOLATILE_NAMES: dict[str, bool] = {}
 
 
 def canonical_form(contact: Contact, *, region: str | None = None) -> str:

@@ -41,7 +41,7 @@ from .._normalize import (
     regions_of,
     romanize,
 )
-from .fingerprint import Fingerprint, canonical_fields, fingerprint_of_fields
+from .fingerprint import Fingerprint, _unescaped, canonical_fields, fingerprint_of_fields
 from .readings import national_readings
 
 __all__ = ["MIN_EVIDENCE", "SHORTER", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
@@ -139,11 +139,11 @@ def phone_alternates(contact: Contact, region: str | None) -> frozenset[str]:
     if len(regions) < 2:
         return frozenset()
     out: set[str] = set()
-    for written in contact.phones:
-        raw = written.strip()
-        if not raw or raw.lstrip("(").startswith(("+", "00")):
-            continue
-        out.update(national_readings(raw, regions))
+    for prop in contact.properties:
+        if prop.name == "TEL":
+            raw = _unescaped(prop.value).strip()  # (Contact.phones, without the tuple)
+            if raw and not raw.lstrip("(").startswith(("+", "00")):
+                out.update(national_readings(raw, regions))
     return frozenset(out)
 
 
