@@ -8,7 +8,12 @@ from collections.abc import Callable
 from typing import Final
 
 from .._core import UsageError, gc_paused
-from .._identity import Fingerprint, canonical_fields, fingerprint_of_fields, phone_alternates
+from .._identity import (
+    Fingerprint,
+    canonical_fields,
+    fingerprint_of_fields,
+    national_alternates,
+)
 from .._model import Snapshot
 from .._normalize import region_for
 from .blocking import _candidates
@@ -73,19 +78,20 @@ def _find(snapshot: Snapshot, threshold: float, region: str | None, decisions: D
     for i, contact in enumerate(snapshot):
         if progress is not None and i % 1000 == 0:
             progress(i, len(snapshot))
-        fields = canonical_fields(contact, region=region)
+        nationals: list[str] = []
+        fields = canonical_fields(contact, region=region, nationals=nationals)
         fp = fingerprint_of_fields(fields)
         by_fp[fp].append(i)
         if fp not in person_of:
             # with the other valid readings of its national numbers (9225 3326: HK or SG)
-            person_of[fp] = _person(fields, extra_phones=phone_alternates(contact, region),
+            person_of[fp] = _person(fields, extra_phones=national_alternates(nationals, region),
                                     fingerprint=fp)
     members: list[list[int]] = []
     people: list[_Person] = []
     for fp in sorted(by_fp):
         copies = by_fp[fp]
         person = person_of[fp]
-        split = frozenset({fp}) in distinct
+        split = bool(distinct) and frozenset({fp}) in distinct
         for chunk in ([c] for c in copies) if split else [copies]:
             members.append(chunk)
             people.append(person)

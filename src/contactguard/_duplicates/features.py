@@ -11,6 +11,8 @@ from typing import Final, NamedTuple
 from .._identity import Fingerprint, fingerprint_of_fields
 from .._normalize import name_keys, normalize_name, normalize_text, romanize
 
+# (without its public argument check: canonical values are text)
+_normalize_text: Final = getattr(normalize_text, "__wrapped__", normalize_text)
 _JOINERS: Final = str.maketrans("", "", "'-\u2010\u2011 ")
 
 
@@ -164,6 +166,6 @@ def _person(fields: tuple[tuple[str, str], ...], *,
         keys,
         first.get("BDAY", ""),
         tuple(_address(v) for v in addresses[:3]) if addresses else (),
-        normalize_text(org) if org else "",
+        _normalize_text(org) if org else "",
         ordered,
     )

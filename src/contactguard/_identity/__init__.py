@@ -31,6 +31,7 @@ from .match import (
     Match,
     Side,
     match,
+    national_alternates,
     phone_alternates,
     written_shorter,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "is_volatile",
     "match",
     "merkle_root",
+    "national_alternates",
     "phone_alternates",
     "snapshot_digest",
     "written_shorter",

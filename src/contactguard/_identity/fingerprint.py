@@ -375,9 +375,13 @@ def card_regions(contact: Contact, region: str | None) -> str | None:
     return ",".join(dict.fromkeys([*regions[:1], *own, *regions[1:]]))
 
 
-def canonical_fields(contact: Contact, *, region: str | None = None
-                     ) -> tuple[tuple[str, str], ...]:
-    """The sorted, de-duplicated ``(PROPERTY, canonical value)`` pairs of user data."""
+def canonical_fields(contact: Contact, *, region: str | None = None,
+                     nationals: list[str] | None = None) -> tuple[tuple[str, str], ...]:
+    """The sorted, de-duplicated ``(PROPERTY, canonical value)`` pairs of user data.
+
+    ``nationals``, when given, receives the card's phone numbers written nationally (not
+    ``+…`` or ``00…``), as :func:`~.match.national_alternates` reads them: one pass over
+    the card for both."""
     out: set[tuple[str, str]] = set()
     merged: dict[str, set[str]] = {}
     regions, merge_lists = regions_of(region)
@@ -398,6 +402,8 @@ def canonical_fields(contact: Contact, *, region: str | None = None
             raw = (unescape(raw) if "\\" in raw else raw).strip()
             if not raw:
                 continue
+            if nationals is not None and not raw.lstrip("(").startswith(("+", "00")):
+                nationals.append(raw)
             if local:
                 value = phone_key(raw, card_region)
             else:

@@ -45,7 +45,7 @@ from .fingerprint import Fingerprint, _unescaped, canonical_fields, fingerprint_
 from .readings import national_readings
 
 __all__ = ["MIN_EVIDENCE", "SHORTER", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
-           "phone_alternates", "profile", "score", "written_shorter"]
+           "national_alternates", "phone_alternates", "profile", "score", "written_shorter"]
 
 #: Evidence weights (log-odds-like points).  Rules as data so they can be tuned and
 #: documented in one place.
@@ -135,15 +135,21 @@ def phone_alternates(contact: Contact, region: str | None) -> frozenset[str]:
     canonical form picked, the restore's ``+65 9225 3326`` is the same number (an NSN
     match), so both readings take part in blocking and in "phone in common".
     """
+    raws = (_unescaped(p.value).strip() for p in contact.properties if p.name == "TEL")
+    return national_alternates([raw for raw in raws
+                                if raw and not raw.lstrip("(").startswith(("+", "00"))],
+                               region)
+
+
+def national_alternates(nationals: Iterable[str], region: str | None) -> frozenset[str]:
+    """:func:`phone_alternates` of a card's nationally written numbers (as collected by
+    :func:`canonical_fields`)."""
     regions, _ = regions_of(region)
     if len(regions) < 2:
         return frozenset()
     out: set[str] = set()
-    for prop in contact.properties:
-        if prop.name == "TEL":
-            raw = _unescaped(prop.value).strip()  # (Contact.phones, without the tuple)
-            if raw and not raw.lstrip("(").startswith(("+", "00")):
-                out.update(national_readings(raw, regions))
+    for raw in nationals:
+        out.update(national_readings(raw, regions))
     return frozenset(out)
 
 

@@ -45,25 +45,22 @@ _UNESCAPES: Final = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": 
 
 
 def unescape(text: str) -> str:
-    r"""Undo vCard 3.0/4.0 text escaping.
+    r"""Undo vCard 3.0/4.0 text escaping (a backslash before any other character, or at the
+    end, stays as written).
 
     >>> unescape(r"a\, b\nc\\d")
     'a, b\nc\\d'
     """
     if "\\" not in text:
         return text
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n:
-            nxt = text[i + 1]
-            out.append(_UNESCAPES.get(nxt, "\\" + nxt))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    return _ESCAPED(_unescape_one, text)
+
+
+_ESCAPED: Final = re.compile(r"\\(.)", re.DOTALL).sub
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    return _UNESCAPES.get(m[1]) or m[0]
 
 
 _NEEDS_ESCAPE: Final = re.compile(r"[\\,;\n\r]").search
