@@ -268,3 +268,26 @@ def test_phone_alternates_agree_with_the_full_parse() -> None:
                 card = loads(f"BEGIN:VCARD\nVERSION:3.0\nFN:x\nTEL:{written}\nEND:VCARD\n")[0]
                 full = {p.key for p in (read_phone(written, r) for r in regions) if p.valid}
                 assert phone_alternates(card, text) == full, (text, written)
+
+
+def test_canonical_pass_collects_the_numbers_phone_alternates_reads() -> None:
+    """``find_duplicates`` takes a card's national numbers from its canonical pass
+    (``canonical_fields(nationals=)``): they give the same alternates as
+    ``phone_alternates``, and collecting them changes no canonical field."""
+    from contactguard import loads
+    from contactguard._identity import national_alternates, phone_alternates
+    from restores import FORMATS, make_case
+
+    seen = 0
+    for fmt in FORMATS:
+        case = make_case(150, seed=4, restore_format=fmt)
+        for text in (case.backup_text, case.restore_text):
+            for card in loads(text):
+                for region in ("CN,HK,TW,US", "HK,SG", "CN", None):
+                    nationals: list[str] = []
+                    fields = canonical_fields(card, region=region, nationals=nationals)
+                    assert fields == canonical_fields(card, region=region)
+                    assert national_alternates(nationals, region) == phone_alternates(
+                        card, region)
+                    seen += bool(nationals)
+    assert seen > 500

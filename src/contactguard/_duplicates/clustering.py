@@ -63,11 +63,11 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
         raise UsageError(f"max_block must be at least 2, not {max_block}")
     region = region_for(snapshot, region=region)
     with gc_paused():  # profiles, evidence and links hold no reference cycles
-        return _find(snapshot, threshold, region, decisions or Decisions(), max_block,
-                     progress)
+        return _find(snapshot, region, decisions or Decisions(), threshold=threshold,
+                     max_block=max_block, progress=progress)
 
 
-def _find(snapshot: Snapshot, threshold: float, region: str | None, decisions: Decisions,
+def _find(snapshot: Snapshot, region: str | None, decisions: Decisions, *, threshold: float,
           max_block: int, progress: Callable[[int, int], None] | None,
           ) -> list[DuplicateGroup]:
     distinct = decisions.distinct
