@@ -291,3 +291,25 @@ def test_canonical_pass_collects_the_numbers_phone_alternates_reads() -> None:
                         card, region)
                     seen += bool(nationals)
     assert seen > 500
+
+
+def test_a_country_code_written_without_plus_reads_as_libphonenumber_reads_it() -> None:
+    """``31612345678`` in a Dutch book is ``+31 6 12345678`` with the ``+`` left out, as
+    libphonenumber reads it; the fast national path used to make it ``+3131612345678``
+    (and so did ``4930123456`` in Germany, ``8222123456`` in Korea, …)."""
+    import phonenumbers as pn
+
+    from contactguard._normalize import read_phone_in
+
+    checked = 0
+    for region in sorted(pn.SUPPORTED_REGIONS):
+        meta = pn.PhoneMetadata.metadata_for_region(region)
+        for desc in (meta.fixed_line, meta.mobile):
+            if desc is not None and desc.example_number:
+                raw = f"{meta.country_code}{desc.example_number}"
+                assert phone_key(raw, region) == read_phone_in(raw, region).key, (region, raw)
+                checked += 1
+    assert checked > 400
+    assert phone_key("31612345678", "NL") == "+31612345678"
+    assert phone_key("31 6 12345678", "NL,DE") == "+31612345678"
+    assert phone_key("49 30 123456", "DE,NL") == "+4930123456"

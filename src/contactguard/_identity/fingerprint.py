@@ -246,8 +246,13 @@ def _phone_key_in(raw: str, region: str | None) -> str:
 
 def _fast_national(compact: str, plan: _Plan) -> str | None:
     """The national significant number of an all-digit national spelling, where the
-    region's plain trunk ``0`` makes it unambiguous (else ``None``: take the full parse)."""
-    if not (plan.trunk_zero and 6 <= len(compact) <= 14):
+    region's plain trunk ``0`` makes it unambiguous (else ``None``: take the full parse).
+
+    Digits that start with the region's own country code take the full parse:
+    libphonenumber reads ``31612345678`` in the Netherlands as ``+31 6 12345678`` (the
+    ``+`` left out), not as a national number ``31612345678``."""
+    if not (plan.trunk_zero and 6 <= len(compact) <= 14) or compact.startswith(
+            plan.country_code):
         return None
     m = plan.trunk_pattern.match(compact) if plan.trunk_pattern else None
     national = compact[1:] if compact[0] == "0" else compact
