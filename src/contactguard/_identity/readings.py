@@ -16,7 +16,7 @@ import functools
 from phonenumbers import PhoneMetadata
 
 from .._normalize import read_phone, valid_national
-from .fingerprint import _PHONE_PUNCT, _fast_national, _plan
+from .phonekeys import _PHONE_PUNCT, _fast_national, _plan
 
 __all__ = ["national_readings"]
 
