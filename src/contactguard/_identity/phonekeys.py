@@ -26,6 +26,8 @@ class _Plan(NamedTuple):
     trunk_zero: bool  # national prefix "0", stripped as such and nothing else
     trunk_pattern: re.Pattern[str] | None
     lengths: frozenset[int]  # possible lengths of a national significant number
+    # NANPA: country code 1, national prefix ``1`` parsed as itself, no transform rule
+    trunk_one: bool = False
 
 
 @functools.lru_cache(maxsize=512)
@@ -42,7 +44,10 @@ def _plan(region: str | None) -> _Plan | None:
     # length takes the full parse (phonenumbers then judges what the digits are).
     lengths = frozenset(n for desc in (meta.fixed_line, meta.mobile) if desc is not None
                         for n in (desc.possible_length or ()) if n > 0)
-    return _Plan(str(meta.country_code), intl, trunk, pattern, lengths)
+    trunk_one = (meta.country_code == 1 and meta.national_prefix == "1"
+                 and meta.national_prefix_for_parsing in (None, "1")
+                 and meta.national_prefix_transform_rule is None)
+    return _Plan(str(meta.country_code), intl, trunk, pattern, lengths, trunk_one)
 
 
 def _main_plan(cc: int) -> _Plan | None:

@@ -13,30 +13,18 @@ from __future__ import annotations
 
 import functools
 
-from phonenumbers import PhoneMetadata
-
 from .._normalize import read_phone, valid_national
-from .phonekeys import _PHONE_PUNCT, _fast_national, _plan
+from .phonekeys import _PHONE_PUNCT, _fast_national, _Plan, _plan
 
 __all__ = ["national_readings"]
 
 
-@functools.lru_cache(maxsize=512)
-def _trunk_one(region: str) -> bool:
-    """A NANPA region: country code 1, national prefix ``1`` parsed as itself, no rule."""
-    meta = PhoneMetadata.metadata_for_region(region)
-    return (meta is not None and meta.country_code == 1 and meta.national_prefix == "1"
-            and meta.national_prefix_for_parsing in (None, "1")
-            and meta.national_prefix_transform_rule is None)
-
-
-def _fast(compact: str, code: str) -> str | None:
-    """The national significant number of an all-digit spelling read in ``code`` when the
-    dialling plan makes it unambiguous, else ``None`` (take the full parse)."""
-    plan = _plan(code)
-    if plan is None or compact.startswith(plan.intl_prefix or "+"):
+def _fast(compact: str, plan: _Plan) -> str | None:
+    """The national significant number of an all-digit spelling read in a region of this
+    dialling plan when the plan makes it unambiguous, else ``None`` (take the full parse)."""
+    if compact.startswith(plan.intl_prefix or "+"):
         return None
-    if _trunk_one(code):
+    if plan.trunk_one:
         # ``1`` is both the trunk prefix and the country code: either way libphonenumber
         # reads ``1`` + ten digits starting 2-9 as those ten digits, and ten such digits as
         # they are.  Any other shape (``11…``, twelve digits: it may strip ``1`` twice)
@@ -63,10 +51,11 @@ def national_readings(raw: str, regions: tuple[str, ...]) -> tuple[str, ...]:
     digits = compact.isascii() and compact.isdigit()
     out: list[str] = []
     for code in regions:
-        national = _fast(compact, code) if digits else None
+        plan = _plan(code) if digits else None
+        national = _fast(compact, plan) if plan is not None else None
         if national is not None:
             if valid_national(code, national):
-                out.append(f"+{_plan(code).country_code}{national}")  # type: ignore[union-attr]
+                out.append(f"+{plan.country_code}{national}")  # type: ignore[union-attr]
                 continue
             if len(compact) > 8:
                 continue  # invalid, and longer than any short (service) number can be
