@@ -313,3 +313,17 @@ def test_a_country_code_written_without_plus_reads_as_libphonenumber_reads_it() 
     assert phone_key("31612345678", "NL") == "+31612345678"
     assert phone_key("31 6 12345678", "NL,DE") == "+31612345678"
     assert phone_key("49 30 123456", "DE,NL") == "+4930123456"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="aZ09._%+-@:<> \u00e9\u0130Kİ", min_size=1, max_size=12))
+def test_plain_addresses_take_the_short_path_to_the_same_key(address: str) -> None:
+    """The canonical form's short path for plain ASCII addresses gives what
+    ``normalize_email`` gives (or the text, for what is no address)."""
+    from contactguard._identity.fingerprint import _email_value
+    from contactguard._model import Property
+    from contactguard._normalize import normalize_email
+
+    raw = address.strip()
+    expected = normalize_email(raw) or " ".join(raw.split())
+    assert _email_value(Property("EMAIL", address)) == expected

@@ -153,8 +153,15 @@ def _plain_text(prop: Property) -> str:
     return _text(_unescaped(prop.value))
 
 
+#: An address whose normal form is its lower-case self (ASCII, one ``@``, nothing to strip
+#: or encode): :func:`normalize_email` without its steps, for most addresses of a book.
+_PLAIN_EMAIL: Final = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]*[A-Za-z0-9]").fullmatch
+
+
 def _email_value(prop: Property) -> str:
     raw = _unescaped(prop.value).strip()
+    if _PLAIN_EMAIL(raw) is not None:
+        return raw.lower()
     return _normalize_email(raw) or _text(raw)
 
 

@@ -68,16 +68,35 @@ def _cc_plan(prefix: str) -> _Plan | bool | None:
     return found
 
 
-def _international(digits: str) -> str | None:
-    """``+digits`` when the digits start with a country code and no trunk 0 follows."""
+#: The first three digits of an international number → where its country code ends and
+#: the main region's plan (``None``: no country code starts those digits).
+_HEADS: dict[str, tuple[int, _Plan | None] | None] = {}
+
+
+def _head(digits: str) -> tuple[int, _Plan | None] | None:
+    head = digits[:3]
+    if head in _HEADS:
+        return _HEADS[head]
+    found: tuple[int, _Plan | None] | None = None
     for size in (1, 2, 3):
         plan = _cc_plan(digits[:size])
         if plan is not False:
-            national = digits[size:]
-            if (national[:1] != "0" and len(digits) <= 15 and plan is not None
-                    and len(national) in plan.lengths):  # type: ignore[union-attr]
-                return "+" + digits
-            return None
+            found = (size, plan)  # type: ignore[assignment]
+            break
+    _HEADS[head] = found  # (at most 1,110 heads of ASCII digits)
+    return found
+
+
+def _international(digits: str) -> str | None:
+    """``+digits`` when the digits start with a country code and no trunk 0 follows."""
+    found = _head(digits)
+    if found is None:
+        return None
+    size, plan = found
+    national = digits[size:]
+    if (national[:1] != "0" and len(digits) <= 15 and plan is not None
+            and len(national) in plan.lengths):
+        return "+" + digits
     return None
 
 
