@@ -313,6 +313,34 @@ def test_a_country_code_written_without_plus_reads_as_libphonenumber_reads_it() 
     assert phone_key("31612345678", "NL") == "+31612345678"
     assert phone_key("31 6 12345678", "NL,DE") == "+31612345678"
     assert phone_key("49 30 123456", "DE,NL") == "+4930123456"
+    assert phone_key("31612345678", "GB,DE,FR,NL") == "+31612345678"
+    # An exact region text is 0.1's rule, with which cg-canon-1 manifests are verified:
+    # it keeps 0.1's reading, so those manifests verify as they did.
+    assert phone_key("31612345678", "=NL") == "+3131612345678"
+
+
+def test_canonical_phones_are_phone_key_in_the_cards_regions() -> None:
+    """Each TEL of the canonical form is ``phone_key`` of its text in the card's regions
+    (:func:`card_regions`), whatever short path the canonical pass took: a number valid in
+    the book's first region, a plain international one, or the card's regions worked out."""
+    from contactguard import loads
+    from contactguard._identity import card_regions
+    from restores import FORMATS, make_case
+
+    texts = [make_case(150, seed=6, restore_format=fmt).restore_text for fmt in FORMATS]
+    texts.append("BEGIN:VCARD\nVERSION:3.0\nFN:x\nTEL:9225 3326\nTEL:+65 6123 4567\n"
+                 "TEL:0935 384 953\nTEL:31612345678\nEND:VCARD\n")
+    seen = 0
+    for text in texts:
+        for card in loads(text):
+            for region in ("CN,HK,TW,US", "SG,HK", "HK,SG", "NL,GB", "=CN,HK", "CN", None):
+                fields = canonical_fields(card, region=region)
+                where = card_regions(card, region)
+                expected = {phone_key(p.text.strip(), where) for p in card.get_all("TEL")
+                            if p.text.strip()}
+                assert {v for k, v in fields if k == "TEL"} == expected, (region, card)
+                seen += len(expected)
+    assert seen > 1000
 
 
 @settings(max_examples=3000, deadline=None)

@@ -260,7 +260,8 @@ def canonical_fields(contact: Contact, *, region: str | None = None,
                     # read in the book's first region whatever the card's hints (they
                     # never move it): no need to work out the card's regions for it
                     value = _international(compact[1:]) or phone_key(raw, region)
-                elif len(regions) > 1 and (key := _first_valid_key(raw, regions[:1])):
+                elif len(regions) > 1 and (key := _first_valid_key(
+                        raw, regions[:1], own_code=merge_lists)):
                     # valid in the book's first region, which the card's hints never move:
                     # the key whatever the card's regions (most national numbers of a book)
                     value = key

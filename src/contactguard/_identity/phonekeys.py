@@ -101,7 +101,7 @@ def _international(digits: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _phone_key_in(raw: str, region: str | None) -> str:
+def _phone_key_in(raw: str, region: str | None, own_code: bool = True) -> str:
     """:attr:`PhoneNumber.key` of ``raw`` read in one region, with fast paths for the
     common spellings.
 
@@ -125,20 +125,22 @@ def _phone_key_in(raw: str, region: str | None) -> str:
             key = _international(compact[len(plan.intl_prefix):])
             if key is not None:
                 return key
-        elif (national := _fast_national(compact, plan)) is not None:
+        elif (national := _fast_national(compact, plan, own_code=own_code)) is not None:
             return f"+{plan.country_code}{national}"
     return read_phone_in(raw, region).key
 
 
-def _fast_national(compact: str, plan: _Plan) -> str | None:
+def _fast_national(compact: str, plan: _Plan, *, own_code: bool = True) -> str | None:
     """The national significant number of an all-digit national spelling, where the
     region's plain trunk ``0`` makes it unambiguous (else ``None``: take the full parse).
 
     Digits that start with the region's own country code take the full parse:
     libphonenumber reads ``31612345678`` in the Netherlands as ``+31 6 12345678`` (the
-    ``+`` left out), not as a national number ``31612345678``."""
-    if not (plan.trunk_zero and 6 <= len(compact) <= 14) or compact.startswith(
-            plan.country_code):
+    ``+`` left out), not as a national number ``31612345678``.  ``own_code=False`` is
+    0.1's rule, kept for exact region texts (``=NL``), with which ``cg-canon-1``
+    manifests are verified: it read such digits as a national number."""
+    if not (plan.trunk_zero and 6 <= len(compact) <= 14) or (
+            own_code and compact.startswith(plan.country_code)):
         return None
     m = plan.trunk_pattern.match(compact) if plan.trunk_pattern else None
     national = compact[1:] if compact[0] == "0" else compact
@@ -163,7 +165,8 @@ def _valid_international(e164: str) -> bool | None:
     return None
 
 
-def _first_valid_key(raw: str, regions: tuple[str, ...]) -> str | None:
+def _first_valid_key(raw: str, regions: tuple[str, ...], *, own_code: bool = True
+                     ) -> str | None:
     """The key of ``raw`` in the first of ``regions`` where it is valid, by the fast path
     (all-digit national spellings in trunk-0 regions, checked against the region's own
     number patterns) or else the full parse; ``None`` when it is valid in none."""
@@ -180,7 +183,7 @@ def _first_valid_key(raw: str, regions: tuple[str, ...]) -> str | None:
                 if valid:
                     return e164
                 continue
-        national = _fast_national(compact, plan) if plan is not None else None
+        national = _fast_national(compact, plan, own_code=own_code) if plan else None
         if national is not None:
             if valid_national(code, national):
                 return f"+{plan.country_code}{national}"  # type: ignore[union-attr]
@@ -201,11 +204,11 @@ def phone_key(raw: str, region: str | None) -> str:
     plausible region where it is valid (:func:`~contactguard._normalize.read_phone`), so
     ``0935 384 953`` in a book of Taiwanese and mainland numbers is ``+886935384953``.
     """
-    regions, _ = regions_of(region)
+    regions, hints = regions_of(region)  # (no hints: an exact text, 0.1's rule)
     if len(regions) <= 1:
-        return _phone_key_in(raw, regions[0] if regions else None)
+        return _phone_key_in(raw, regions[0] if regions else None, hints)
     compact = raw.translate(_PHONE_PUNCT)
     if compact[:1] == "+" and compact[1:].isdigit() and compact.isascii():
-        return _phone_key_in(raw, regions[0])
-    key = _first_valid_key(raw, regions)
+        return _phone_key_in(raw, regions[0], hints)
+    key = _first_valid_key(raw, regions, own_code=hints)
     return key if key is not None else read_phone(raw, region).key

@@ -155,7 +155,6 @@ EXACT: Final = "="
 
 
 @functools.lru_cache(maxsize=1024)  # a handful of region texts, asked per phone number
-@functools.lru_cache(maxsize=256)  # asked for every card and every national number
 def regions_of(region: str | None) -> tuple[tuple[str, ...], bool]:
     """The plausible regions of a (checked) region text, and whether per-card hints apply.
 
