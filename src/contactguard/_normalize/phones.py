@@ -372,7 +372,7 @@ def _type_patterns(region: str) -> dict[int, str]:
     return {n: f"{head}(?:{'|'.join(parts)})" for n, parts in by_length.items()}
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)  # (215 country codes)
 def _valid_by_length(cc: int) -> dict[int, re.Pattern[str]]:
     """For each length, one compiled pattern matching exactly the national numbers of that
     length that some region of country code ``cc`` calls valid (NANPA has 25 regions): a
@@ -398,6 +398,8 @@ def valid_national(region: str, national: str) -> bool:
     """
     cc = _COUNTRY_CODES.get(region)
     if cc is None:
-        cc = _COUNTRY_CODES[region] = phonenumbers.country_code_for_region(region)
+        cc = phonenumbers.country_code_for_region(region)
+        if cc:  # only real regions are kept: a caller's unknown text is not
+            _COUNTRY_CODES[region] = cc
     pattern = _valid_by_length(cc).get(len(national))
     return pattern is not None and pattern.fullmatch(national) is not None
