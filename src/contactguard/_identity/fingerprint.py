@@ -223,6 +223,12 @@ def card_regions(contact: Contact, region: str | None) -> str | None:
     return ",".join(dict.fromkeys([*regions[:1], *own, *regions[1:]]))
 
 
+def written_nationally(raw: str) -> bool:
+    """Whether a (stripped, non-empty) phone text is written without ``+`` or ``00``: the
+    numbers whose reading depends on the region."""
+    return not raw.lstrip("(").startswith(("+", "00"))
+
+
 def canonical_fields(contact: Contact, *, region: str | None = None,
                      nationals: list[str] | None = None) -> tuple[tuple[str, str], ...]:
     """The sorted, de-duplicated ``(PROPERTY, canonical value)`` pairs of user data.
@@ -235,22 +241,15 @@ def canonical_fields(contact: Contact, *, region: str | None = None,
     regions, merge_lists = regions_of(region)
     card_region: str | None = None
     local = False  # whether card_region is computed yet
-    volatile = _VOLATILE_NAMES
     for prop in contact.properties:
         name = prop.name
-        skip = volatile.get(name)
-        if skip is None:
-            skip = is_volatile(name)
-            if len(volatile) < 4096:  # (a hostile file may invent names without end)
-                volatile[name] = skip
-        if skip:
+        if is_volatile(name):
             continue
         if name == "TEL":
-            raw = prop.value
-            raw = (unescape(raw) if "\\" in raw else raw).strip()
+            raw = _unescaped(prop.value).strip()
             if not raw:
                 continue
-            if nationals is not None and not raw.lstrip("(").startswith(("+", "00")):
+            if nationals is not None and written_nationally(raw):
                 nationals.append(raw)
             if local:
                 value = phone_key(raw, card_region)
@@ -290,9 +289,6 @@ _BY_NAME: Final[dict[str, Callable[[Property], str]]] = {
     **dict.fromkeys(_DATES, _date_value),
 }
 
-
-#: is_volatile of the property names met so far (a dictionary is quicker than the cache).
-_VOLATILE_NAMES: dict[str, bool] = {}
 
 
 def canonical_form(contact: Contact, *, region: str | None = None) -> str:

@@ -41,7 +41,13 @@ from .._normalize import (
     regions_of,
     romanize,
 )
-from .fingerprint import Fingerprint, _unescaped, canonical_fields, fingerprint_of_fields
+from .fingerprint import (
+    Fingerprint,
+    _unescaped,
+    canonical_fields,
+    fingerprint_of_fields,
+    written_nationally,
+)
 from .readings import national_readings
 
 __all__ = ["MIN_EVIDENCE", "SHORTER", "WEIGHTS", "Match", "Profile", "Side", "confidence", "match",
@@ -136,8 +142,7 @@ def phone_alternates(contact: Contact, region: str | None) -> frozenset[str]:
     match), so both readings take part in blocking and in "phone in common".
     """
     raws = (_unescaped(p.value).strip() for p in contact.properties if p.name == "TEL")
-    return national_alternates([raw for raw in raws
-                                if raw and not raw.lstrip("(").startswith(("+", "00"))],
+    return national_alternates([raw for raw in raws if raw and written_nationally(raw)],
                                region)
 
 
