@@ -32,7 +32,7 @@ from .mask import (
     mask_property,
     mask_value,
 )
-from .runtime import gc_paused
+from .runtime import fork_workers, gc_paused, in_chunks
 from .words import counted, plural
 
 __all__ = [
@@ -51,7 +51,9 @@ __all__ = [
     "counted",
     "escape_controls",
     "expect",
+    "fork_workers",
     "gc_paused",
+    "in_chunks",
     "mask_email",
     "mask_label",
     "mask_message",

@@ -1,0 +1,153 @@
+"""One computation over forked processes (``in_chunks``): the result of one process, always.
+
+The children are real forked processes.  Each test that needs a second one is skipped
+where forking is not done (one usable core, not Linux, or another thread running), and
+checks that a second process really did the work where it is.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+
+import pytest
+
+import books
+import contactguard
+from contactguard import UsageError
+from contactguard._core import fork_workers, in_chunks, runtime
+from contactguard._duplicates import Decisions, find_duplicates
+from contactguard._identity import fingerprint
+from contactguard._normalize import region_for
+
+FORKS = (os.name == "posix" and hasattr(os, "sched_getaffinity")
+         and len(os.sched_getaffinity(0)) >= 2)
+needs_fork = pytest.mark.skipif(not FORKS, reason="forks only on Linux with 2 usable cores")
+
+
+def _pids(lo: int, hi: int) -> tuple[int, int, int]:
+    return lo, hi, os.getpid()
+
+
+def _squares(lo: int, hi: int) -> list[int]:
+    return [i * i for i in range(lo, hi)]
+
+
+@pytest.fixture
+def alone() -> None:
+    if threading.active_count() > 1:
+        pytest.skip("another thread is running: in_chunks does not fork then")
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_later_chunks_run_in_a_child_and_come_back_in_order() -> None:
+    assert fork_workers(100, 2, min_chunk=10) == 2
+    (lo0, hi0, pid0), (lo1, hi1, pid1) = in_chunks(_pids, 100, workers=2, min_chunk=10)
+    assert (lo0, hi0, lo1, hi1) == (0, 50, 50, 100)
+    assert pid0 == os.getpid() != pid1
+    parts = in_chunks(_squares, 1001, workers=2, min_chunk=10)
+    assert [x for part in parts for x in part] == [i * i for i in range(1001)]
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_a_failing_or_dying_child_is_redone_here() -> None:
+    parent = os.getpid()
+
+    def raises(lo: int, hi: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            raise RuntimeError("boom")
+        return lo, os.getpid()
+
+    def dies(lo: int, hi: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            os._exit(3)
+        return lo, os.getpid()
+
+    def unpicklable(lo: int, hi: int) -> object:
+        return (lambda: lo) if os.getpid() != parent else (lo, os.getpid())
+
+    for fn in (raises, dies):
+        assert in_chunks(fn, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+    assert in_chunks(unpicklable, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+    assert not _children_left()
+
+
+def _children_left() -> bool:
+    try:
+        pid, _ = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return pid != 0
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_an_interrupted_parent_leaves_no_child_behind() -> None:
+    parent = os.getpid()
+
+    def slow_child(lo: int, hi: int) -> int:
+        if os.getpid() != parent:
+            threading.Event().wait(30)  # killed long before
+            return lo
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        in_chunks(slow_child, 40, workers=2, min_chunk=10)
+    assert not _children_left()
+
+
+def test_when_not_to_fork() -> None:
+    assert fork_workers(10**6, 1) == 1
+    assert fork_workers(19_999, None) == 1  # one chunk of 10,000 at least per process
+    assert fork_workers(50, None, min_chunk=10) <= max(1, len(os.sched_getaffinity(0)))
+    with pytest.raises(UsageError):
+        fork_workers(100, 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert fork_workers(10**6, 2, min_chunk=10) == 1  # a lock it holds would stay held
+        parts = in_chunks(_pids, 100, workers=2, min_chunk=10)
+        assert parts == [(0, 100, os.getpid())]
+    finally:
+        stop.set()
+        other.join()
+
+
+def _signature(groups: list[contactguard.DuplicateGroup]) -> list[object]:
+    return [(g.indexes, g.confidence,
+             [(p.i, p.j, p.score, p.confidence, p.agreed, p.disagreed) for p in g.pairs])
+            for g in groups]
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_find_duplicates_is_the_same_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd = random.Random(4)
+    people = books.make_people(1500, seed=21)
+    # copies of a person on both sides of the split, and identical cards far apart
+    again = [rnd.choice(people) for _ in range(300)]
+    text = books.android_export(people + again, seed=5)
+    snap = contactguard.loads(text, default_region="CN")
+    calls: list[tuple[int, int]] = []
+    serial = find_duplicates(snap, workers=1, progress=lambda d, t: calls.append((d, t)))
+    assert len(serial) > 100
+    monkeypatch.setattr(runtime, "MIN_CHUNK", 200)  # fork for this small book
+    assert fork_workers(len(snap)) >= 2
+    seen: list[tuple[int, int]] = []
+    assert _signature(find_duplicates(snap, progress=lambda d, t: seen.append((d, t)))) \
+        == _signature(serial)
+    assert seen and all(0 <= d <= t for d, t in seen) and seen[0] == (0, len(snap))
+    # decisions keyed by fingerprint reach units profiled in a child as well
+    region = region_for(snap, region=None)
+    first, last = serial[0].contacts[0], serial[-1].contacts[-1]
+    decided = Decisions(
+        distinct=[[fingerprint(c, region=region) for c in serial[-1].contacts[:2]]],
+        same=[(fingerprint(first, region=region), fingerprint(last, region=region))])
+    parallel = find_duplicates(snap, decisions=decided)
+    assert _signature(parallel) == _signature(find_duplicates(snap, decisions=decided,
+                                                              workers=1))
+    assert _signature(parallel) != _signature(serial)
