@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from contactguard._cli import main
 from contactguard._cli.main import build_parser
 from contactguard._cli.output import use_colour
 from contactguard._cli.progress import Progress
+from contactguard._core import fork_workers, runtime
+from contactguard._duplicates import clustering
 
 CARD = "BEGIN:VCARD\nVERSION:3.0\nUID:u-{n}\nFN:Person {n}\nTEL:+44 20 7946 000{n}\nEND:VCARD\n"
 MOJIBAKE = "BEGIN:VCARD\nVERSION:3.0\nUID:m-1\nFN:CafÃ©\nEND:VCARD\n"
@@ -360,6 +364,32 @@ def test_dupes_progress_counts_with_a_total(folder: Path, capsys: pytest.Capture
     code, _, err = run(capsys, "dupes", "big.vcf", "--progress", "-q")
     assert code == 0
     assert "looking for duplicates:  48%" in err and "| 1000/2100 [" in err
+
+
+def test_dupes_with_a_progress_bar_still_forks(folder: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar on stderr leaves no thread running (no tqdm monitor, the ticker joined), so
+    the duplicates stage may still use the other cores."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forks on Linux only")
+    if threading.active_count() > 1:
+        pytest.skip("another thread is running in this test process")
+    (folder / "big.vcf").write_text("".join(
+        f"BEGIN:VCARD\nVERSION:3.0\nUID:u-{n}\nFN:Person {n}\nTEL:+44 20 7946 {n:04d}\n"
+        "END:VCARD\n" for n in range(400)), encoding="utf-8")
+    monkeypatch.setattr(runtime, "MIN_CHUNK", 100)
+    asked: list[int] = []
+    real = clustering.in_chunks
+
+    def watched(fn, n, **kw):  # type: ignore[no-untyped-def]
+        asked.append(fork_workers(n, kw.get("workers")))
+        return real(fn, n, **kw)
+
+    monkeypatch.setattr(clustering, "in_chunks", watched)
+    code, _, err = run(capsys, "dupes", "big.vcf", "--progress", "-q")
+    assert code == 0 and "looking for duplicates" in err
+    assert asked == [min(4, len(os.sched_getaffinity(0)))]
 
 
 def test_diff_progress_counts_both_sides(folder: Path, capsys: pytest.CaptureFixture[str],

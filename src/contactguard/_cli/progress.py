@@ -18,6 +18,9 @@ from tqdm import tqdm
 
 __all__ = ["Progress"]
 
+# No tqdm monitor thread (it only tunes ``miniters``, and this module sets ``mininterval``):
+# a second thread keeps the duplicates stage from forking onto the other cores.
+tqdm.monitor_interval = 0
 
 
 class Progress:
@@ -30,12 +33,16 @@ class Progress:
         self.enabled, self.stream = enabled, stream
         self._bar: Any = None
         self._ticking: threading.Event | None = None
+        self._ticker: threading.Thread | None = None
         self.stages: list[str] = []  # what was announced, in order (tests read it)
 
     def _close_bar(self) -> None:
         if self._ticking is not None:
             self._ticking.set()
             self._ticking = None
+        if self._ticker is not None:
+            self._ticker.join(timeout=2)  # it wakes at once: no thread left behind
+            self._ticker = None
         if self._bar is not None:
             self._bar.close()
             self._bar = None
@@ -54,7 +61,9 @@ class Progress:
                                    bar_format="{desc}… {elapsed}", dynamic_ncols=True)
             bar.refresh()
             stop = self._ticking = threading.Event()
-            threading.Thread(target=self._tick, args=(bar, stop), daemon=True).start()
+            ticker = self._ticker = threading.Thread(target=self._tick, args=(bar, stop),
+                                                     daemon=True)
+            ticker.start()
 
     def counter(self, label: str, unit: str = "contacts") -> Callable[..., None]:
         """A callback ``(done)`` or ``(done, total)`` that draws counts, rate and ETA."""
