@@ -25,7 +25,10 @@ the same name and birthday twice).  Memory: how much the peak RSS of the process
 during the first find_duplicates call (ru_maxrss; the snapshot is already loaded), and
 the peak of Python allocations traced by tracemalloc during a second call.
 
-* contactguard: ``find_duplicates(snap)`` with its defaults on the loaded snapshot.  Its
+* contactguard: ``find_duplicates(snap)`` with its defaults on the loaded snapshot (which
+  profile the cards in one forked process per usable core: unpinned on a 2-core machine,
+  two processes; under ``taskset -c 1``, one).  With more than one, "cg 1 process" is the
+  same call with ``workers=1``, in the same interleaved rounds.  Its
   caches of values read (phone numbers, names, e-mails; ``lru_cache`` s of 4,096 entries
   or more) are cleared before each timed run, so that no run reuses the answers of the
   one before: what a process that has read other books meets with a new one.  The first
@@ -61,6 +64,7 @@ import argparse
 import gc
 import itertools
 import logging
+import os
 import random
 import resource
 import sys
@@ -77,6 +81,7 @@ import febrl
 
 import books
 import contactguard
+from contactguard._core import fork_workers
 from contactguard._duplicates import find_duplicates
 
 Pairs = set[tuple[int, int]]
@@ -411,15 +416,19 @@ def _value_caches() -> list[Any]:
     return list(found.values())
 
 
-def run_contactguard_scale(snap: Any) -> tuple[Pairs, float]:
+def run_contactguard_scale(snap: Any, workers: int | None = None) -> tuple[Pairs, float]:
     # Each run meets the book as a new one: a warm process (tables and patterns loaded),
     # but no answer cached from the run before.
     for cache in _value_caches():
         cache.cache_clear()
     t0 = time.perf_counter()
-    groups = find_duplicates(snap)
+    groups = find_duplicates(snap, workers=workers)
     elapsed = time.perf_counter() - t0
     return {(a, b) for g in groups for a, b in itertools.combinations(g.indexes, 2)}, elapsed
+
+
+def run_contactguard_one_process(snap: Any) -> tuple[Pairs, float]:
+    return run_contactguard_scale(snap, workers=1)
 
 
 def _median(values: list[float]) -> float:
@@ -445,7 +454,12 @@ def scale(sizes: list[int], *, repeat: int, peers: bool) -> None:
         print(f"{n:,} contacts, {len(truth):,} injected pairs; during find_duplicates: peak "
               f"traced memory {peak / 2**20:.0f} MiB, peak RSS grew {grown / 1024:.0f} MiB "
               f"(first call); the first call in this process took {first:.2f}s")
+        procs = fork_workers(len(snap))
+        print(f"contactguard profiles this book in {procs} process(es) "
+              f"({len(os.sched_getaffinity(0))} usable core(s))")
         tools: list[tuple[str, Any, Any]] = [("contactguard", run_contactguard_scale, snap)]
+        if procs > 1:
+            tools.append(("cg 1 process", run_contactguard_one_process, snap))
         if peers:
             tools += [("splink", run_splink_scale, None),
                       ("recordlinkage", run_recordlinkage_scale, None)]
@@ -480,7 +494,9 @@ def scale(sizes: list[int], *, repeat: int, peers: bool) -> None:
             shown = f"{median:9.2f}s" if data is None else f"{'':>10}"
             print(f"{tool:14} {shown} {whole[tool]:12.2f}s {runs:>18} {p:9.4f} {r:7.4f} "
                   f"{f:7.4f} {len(found[tool]):7,}")
-        for tool, _, _ in tools[1:]:
+        for tool, _, data in tools[1:]:
+            if data is not None:
+                continue
             print(f"contactguard / {tool}: {whole['contactguard'] / whole[tool]:.2f} from the "
                   f"snapshot, {whole['contactguard'] / _median(times[tool]):.2f} against "
                   "the peer's time from its table")

@@ -14,6 +14,7 @@ import threading
 import pytest
 
 import books
+import restores
 import contactguard
 from contactguard import UsageError
 from contactguard._core import fork_workers, in_chunks, runtime
@@ -151,3 +152,23 @@ def test_find_duplicates_is_the_same_on_two_processes(monkeypatch: pytest.Monkey
     assert _signature(parallel) == _signature(find_duplicates(snap, decisions=decided,
                                                               workers=1))
     assert _signature(parallel) != _signature(serial)
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_diff_is_the_same_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = restores.make_case(1200, seed=3)
+    backup = contactguard.loads(case.backup_text)
+    restored = contactguard.loads(case.restore_text)
+    done: list[tuple[int, int]] = []
+    serial = contactguard.diff(backup, restored, progress=lambda d, t: done.append((d, t)))
+    assert serial.missing and serial.changed
+    monkeypatch.setattr(runtime, "MIN_CHUNK", 200)
+    assert fork_workers(len(backup)) >= 2
+    seen: list[tuple[int, int]] = []
+    forked = contactguard.diff(backup, restored, progress=lambda d, t: seen.append((d, t)))
+    assert (forked.matches, forked.missing, forked.added, forked.changed, forked.unchanged) \
+        == (serial.matches, serial.missing, serial.added, serial.changed, serial.unchanged)
+    total = len(backup) + len(restored)
+    assert done[0] == seen[0] == (0, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and all(d <= total for d, _ in seen)

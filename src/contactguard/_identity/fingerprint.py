@@ -24,10 +24,10 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final, NewType
 
-from .._core import expect
+from .._core import expect, in_chunks
 from .._detect import decode_base64
 from .._model import (
     BINARY_PROPERTIES,
@@ -55,6 +55,7 @@ __all__ = [
     "MERGED_LISTS",
     "VOLATILE_PROPERTIES",
     "Fingerprint",
+    "canonical_all",
     "canonical_fields",
     "canonical_form",
     "canonical_value",
@@ -70,6 +71,9 @@ __all__ = [
 
 Fingerprint = NewType("Fingerprint", str)
 """Hex SHA-256 of a contact's canonical form."""
+
+#: A contact's canonical fields: sorted ``(PROPERTY, value)`` pairs.
+Fields = tuple[tuple[str, str], ...]
 
 CANONICAL_VERSION: Final = "cg-canon-2"
 #: Canonical versions this release still computes: ``cg-canon-1`` (0.1) is ``cg-canon-2``
@@ -289,6 +293,30 @@ _BY_NAME: Final[dict[str, Callable[[Property], str]]] = {
     **dict.fromkeys(_DATES, _date_value),
 }
 
+
+
+def canonical_all(contacts: Sequence[Contact], region: str | None,
+                  progress: Callable[[int], None] | None = None,
+                  ) -> tuple[list[Fields], list[Fingerprint]]:
+    """:func:`canonical_fields` and :func:`fingerprint_of_fields` of every contact, a large
+    sequence on every usable core (forked chunks, see :func:`~contactguard._core.in_chunks`).
+    ``progress(done)`` is called every 1,000 contacts."""
+    n = len(contacts)
+
+    def chunk(lo: int, hi: int) -> tuple[list[Fields], list[Fingerprint]]:
+        fields: list[Fields] = []
+        for i, c in enumerate(contacts[lo:hi], lo):
+            if progress is not None and lo == 0 and i % 1000 == 0:
+                progress(i * n // hi)  # (the first chunk reports for all)
+            fields.append(canonical_fields(c, region=region))
+        return fields, [fingerprint_of_fields(f) for f in fields]
+
+    all_fields: list[Fields] = []
+    fingerprints: list[Fingerprint] = []
+    for fields, fps in in_chunks(chunk, n):
+        all_fields += fields
+        fingerprints += fps
+    return all_fields, fingerprints
 
 
 def canonical_form(contact: Contact, *, region: str | None = None) -> str:

@@ -44,6 +44,7 @@ from .._normalize import (
 from .fingerprint import (
     Fingerprint,
     _unescaped,
+    canonical_all,
     canonical_fields,
     fingerprint_of_fields,
     written_nationally,
@@ -207,12 +208,7 @@ class Side:
                  progress: Callable[[int], None] | None = None) -> None:
         self.contacts = contacts
         self.region = region
-        self.fields = []
-        for i, c in enumerate(contacts):
-            if progress is not None and i % 1000 == 0:
-                progress(i)  # canonical forms are most of a large diff's time
-            self.fields.append(canonical_fields(c, region=region))
-        self.fingerprints = [fingerprint_of_fields(f) for f in self.fields]
+        self.fields, self.fingerprints = canonical_all(contacts, region, progress)
         self._profiles: dict[int, Profile] = {}
 
     def __len__(self) -> int:
