@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import threading
+from pathlib import Path
 
 import pytest
 
 import books
-import restores
 import contactguard
+import restores
 from contactguard import UsageError
 from contactguard._core import fork_workers, in_chunks, runtime
 from contactguard._duplicates import Decisions, find_duplicates
@@ -100,6 +102,76 @@ def test_an_interrupted_parent_leaves_no_child_behind() -> None:
     assert not _children_left()
 
 
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_a_hung_child_is_killed_and_redone(monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    monkeypatch.setattr(runtime, "PATIENCE", (0.0, 0.5))
+
+    def hangs(lo: int, hi: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            threading.Event().wait(60)  # as on a lock no thread will release
+        return lo, os.getpid()
+
+    redone = runtime.stats["redone"]
+    assert in_chunks(hangs, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+    assert runtime.stats["redone"] == redone + 1
+    assert not _children_left()
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_no_fork_no_pipe_is_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    fds = len(os.listdir("/proc/self/fd"))
+    for name in ("fork", "pipe"):
+        with monkeypatch.context() as m:
+            m.setattr(os, name, refuse)
+            assert in_chunks(_pids, 60, workers=2, min_chunk=10) == [
+                (0, 30, os.getpid()), (30, 60, os.getpid())]
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_a_child_runs_none_of_the_hosts_signal_handlers(tmp_path: Path) -> None:
+    ran = tmp_path / "handler-ran"
+    parent = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        ran.write_text(str(os.getpid()))
+
+    def terminated(lo: int, hi: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)  # as systemd stopping the whole group
+            threading.Event().wait(5)
+        return lo, os.getpid()
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        assert in_chunks(terminated, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert not ran.exists()
+
+
+@needs_fork
+@pytest.mark.usefixtures("alone")
+def test_children_do_not_fork_again_and_sigchld_ignored_means_one_process() -> None:
+    def nested(lo: int, hi: int) -> int:
+        return fork_workers(10**6, min_chunk=1)
+
+    assert in_chunks(nested, 40, workers=2, min_chunk=10)[1] == 1
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children could not be waited for
+    try:
+        assert fork_workers(10**6, 2, min_chunk=10) == 1
+        assert in_chunks(_pids, 40, workers=2, min_chunk=10) == [(0, 40, os.getpid())]
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+
+
 def test_when_not_to_fork() -> None:
     assert fork_workers(10**6, 1) == 1
     assert fork_workers(19_999, None) == 1  # one chunk of 10,000 at least per process
@@ -139,8 +211,10 @@ def test_find_duplicates_is_the_same_on_two_processes(monkeypatch: pytest.Monkey
     monkeypatch.setattr(runtime, "MIN_CHUNK", 200)  # fork for this small book
     assert fork_workers(len(snap)) >= 2
     seen: list[tuple[int, int]] = []
+    forked, redone = runtime.stats["forked"], runtime.stats["redone"]
     assert _signature(find_duplicates(snap, progress=lambda d, t: seen.append((d, t)))) \
         == _signature(serial)
+    assert runtime.stats["forked"] > forked and runtime.stats["redone"] == redone
     assert seen and all(0 <= d <= t for d, t in seen) and seen[0] == (0, len(snap))
     # decisions keyed by fingerprint reach units profiled in a child as well
     region = region_for(snap, region=None)

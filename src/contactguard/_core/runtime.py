@@ -8,16 +8,20 @@ import gc
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Final, NoReturn, TypeVar
 
 from .errors import UsageError
 
-__all__ = ["MIN_CHUNK", "fork_workers", "gc_paused", "in_chunks"]
+__all__ = ["MIN_CHUNK", "PATIENCE", "fork_workers", "gc_paused", "in_chunks", "stats",
+           "usable_cores"]
 
 T = TypeVar("T")
 
@@ -45,25 +49,63 @@ def gc_paused() -> Iterator[None]:
 #: the half of the work it takes over.
 MIN_CHUNK: Final = 10_000
 
+#: How long the parent waits for a child beyond its own chunk's time (× that time + s):
+#: a child that hangs (a lock some untracked thread held at the fork) is killed and its
+#: chunk done here.
+PATIENCE: Final = (3.0, 30.0)
+
+#: What :func:`in_chunks` did in this process: chunks computed by children, and chunks
+#: of failed or abandoned children redone here (read by tests and benchmarks).
+stats: dict[str, int] = {"forked": 0, "redone": 0}
+
+_in_child = False  # set in a child: it never forks again (no nested fan-out)
+_FAILED: Final = object()
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity (``taskset``, CPU sets), capped by
+    a cgroup v2 CPU quota (a container limited to 1.5 CPUs counts 1)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+def _python_threads() -> int:
+    """Threads running Python code in this process, those started with ``_thread`` too
+    (``threading.active_count`` misses them).  Native threads of C libraries (a BLAS or
+    DuckDB pool) are not counted: they hold no lock a child's Python code would take, and
+    glibc's own locks are reset at fork."""
+    frames = getattr(sys, "_current_frames", None)
+    count = len(frames()) if frames is not None else 1
+    return max(count, threading.active_count())
+
 
 def fork_workers(n: int, workers: int | None = None, *, min_chunk: int | None = None) -> int:
     """How many processes :func:`in_chunks` would use for ``n`` items (1: this one alone).
 
-    ``workers=None`` means as many as pay: one per usable core (``os.sched_getaffinity``,
-    so ``taskset`` and CPU sets are respected), at most one per ``min_chunk`` items
-    (default :data:`MIN_CHUNK`).  More
-    than one only where forking is safe: on Linux, in a main process (not a
-    ``multiprocessing`` worker, whose siblings already use the cores) with no other thread
-    running (a forked child holds only the forking thread, and a lock another thread held
-    would stay locked in it forever).  ``workers=1`` forces one process.
+    ``workers=None`` means as many as pay: one per usable core (:func:`usable_cores`), at
+    most one per ``min_chunk`` items (default :data:`MIN_CHUNK`).  More than one only
+    where forking is safe: on Linux, in a main process (not a ``multiprocessing`` worker
+    or a child of :func:`in_chunks`, whose siblings already use the cores), with SIGCHLD
+    not ignored (children could not be waited for) and no other thread running (a forked
+    child holds only the forking thread, and a lock another thread held would stay locked
+    in it forever).  ``workers=1`` forces one process.
     """
     if workers is not None and workers < 1:
         raise UsageError(f"workers must be at least 1, not {workers}")
-    if workers == 1 or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    if workers == 1 or _in_child or not sys.platform.startswith("linux"):
         return 1
-    if multiprocessing.parent_process() is not None or threading.active_count() > 1:
+    if (multiprocessing.parent_process() is not None
+            or signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN
+            or _python_threads() > 1):
         return 1
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     wanted = cores if workers is None else min(workers, cores)
     return max(1, min(wanted, n // (MIN_CHUNK if min_chunk is None else max(1, min_chunk))))
 
@@ -76,58 +118,133 @@ def in_chunks(fn: Callable[[int, int], T], n: int, *, workers: int | None = None
     :func:`fork_workers` for when), which inherits everything already loaded, tables and
     caches included, so nothing is shipped to it.  Only its result comes back, pickled
     through a pipe: ``fn`` must return something small and picklable, and must not rely on
-    side effects (a child's caches and changes are lost with it).  A child that fails or
-    dies is not an error: its chunk is computed here instead, so the result is always that
-    of one process.  Children are killed and reaped if this process is interrupted.
+    side effects (a child's caches and changes are lost with it).  Nothing a child does
+    is an error here: a chunk whose child could not be forked, failed, died, or took far
+    longer than this process's own chunk (:data:`PATIENCE`) is computed here instead, so
+    the result is always that of one process.  Children are killed and reaped on every
+    way out, an interrupt included.
     """
     k = fork_workers(n, workers, min_chunk=min_chunk)
     if k <= 1:
         return [fn(0, n)]
     bounds = [n * j // k for j in range(k + 1)]
-    children: list[tuple[int, int]] = []  # (pid, read end of its pipe), chunks 1..k-1
+    children: dict[int, tuple[int, int]] = {}  # chunk → (pid, read end of its pipe)
     try:
         for j in range(1, k):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child (coverage does not see it)
-                _child(fn, bounds[j], bounds[j + 1], read_end, write_end)
-            os.close(write_end)
-            children.append((pid, read_end))
+            if not _fork(fn, bounds[j], bounds[j + 1], children, j):
+                break  # (no more processes or pipes to be had: the rest is done here)
+        started = time.monotonic()
         results = [fn(bounds[0], bounds[1])]
-        while children:
-            pid, read_end = children[0]
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            children.pop(0)
-            j = len(results)
-            try:
-                if status != 0:
-                    raise ValueError("child failed")
-                results.append(pickle.loads(data))  # noqa: S301 - our own child's bytes
-            except Exception:  # noqa: BLE001 - any failure of the child: do its part here
-                results.append(fn(bounds[j], bounds[j + 1]))
+        factor, extra = PATIENCE
+        deadline = time.monotonic() + factor * (time.monotonic() - started) + extra
+        for j in range(1, k):
+            got: object = _FAILED
+            if j in children:
+                pid, read_end = children[j]
+                got = _collect(pid, read_end, deadline)
+                del children[j]  # reaped and closed by _collect, whatever happened
+                stats["forked" if got is not _FAILED else "redone"] += 1
+            results.append(fn(bounds[j], bounds[j + 1]) if got is _FAILED
+                           else got)  # type: ignore[arg-type]
         return results
     finally:
-        for pid, read_end in children:
-            with contextlib.suppress(OSError):
-                os.close(read_end)
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+        for pid, read_end in children.values():
+            _abandon(pid, read_end)
 
 
-def _child(fn: Callable[[int, int], object], lo: int, hi: int, read_end: int,
-           write_end: int) -> NoReturn:  # pragma: no cover - runs in the forked child
-    """Compute one chunk, write it pickled to the pipe and leave at once: no atexit
+def _fork(fn: Callable[[int, int], object], lo: int, hi: int,
+          children: dict[int, tuple[int, int]], j: int) -> bool:
+    """Fork a child for chunk ``j`` and record it in ``children`` (False: could not).
+
+    Signals are blocked across the fork, so that neither side can be interrupted between
+    the fork and the child's guarded code, or before the parent has recorded the child."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return False
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return False
+        if pid == 0:  # pragma: no cover - the child (coverage does not see it)
+            _child(fn, (lo, hi), read_end, write_end, mask)
+        os.close(write_end)
+        children[j] = (pid, read_end)
+        return True
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _child(fn: Callable[[int, int], object], chunk: tuple[int, int], read_end: int,
+           write_end: int, mask: set[int | signal.Signals]) -> NoReturn:  # pragma: no cover
+    """Compute one chunk, write it pickled to the pipe and leave at once: the parent's
+    signal handlers reset (a host's SIGTERM clean-up must not run here too), no atexit
     handlers, no flushing of buffers inherited from the parent."""
     code = 1
     try:
+        global _in_child  # noqa: PLW0603 - this process is a child from now on
+        _in_child = True
+        for sig in signal.valid_signals():
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                if callable(signal.getsignal(sig)):
+                    signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(read_end)
-        data = pickle.dumps(fn(lo, hi), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(fn(*chunk), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)
         code = 0
+    except BaseException:  # noqa: BLE001, S110 - the exit code says it
+        pass
     finally:
         os._exit(code)
+
+
+def _collect(pid: int, read_end: int, deadline: float) -> object:
+    """A child's unpickled result, or ``_FAILED``; the child is reaped (killed first if
+    it is not done) and ``read_end`` closed on every way out."""
+    reaped = False
+    try:
+        parts: list[bytes] = []
+        poller = select.poll()
+        poller.register(read_end, select.POLLIN)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return _FAILED  # hung: killed below
+            if poller.poll(min(left, 1.0) * 1000):
+                part = os.read(read_end, 1 << 20)
+                if not part:
+                    break
+                parts.append(part)
+        try:
+            _, status = os.waitpid(pid, 0)
+        finally:
+            reaped = True  # (or not ours to wait for: never signal that pid)
+        if status != 0:
+            return _FAILED
+        return pickle.loads(b"".join(parts))  # noqa: S301 - our own child's bytes
+    except Exception:  # noqa: BLE001 - any failure of the child: its chunk is redone
+        return _FAILED
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(read_end)
+        if not reaped:
+            _kill(pid)
+
+
+def _abandon(pid: int, read_end: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(read_end)
+    _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)

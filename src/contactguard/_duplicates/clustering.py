@@ -50,10 +50,11 @@ def find_duplicates(snapshot: Snapshot, *, threshold: float = DEFAULT_THRESHOLD,
     fewer, surer groups.  ``region`` reads national phone numbers (default: the snapshot's
     ``default_region``, else inferred).  ``decisions`` are the user's earlier answers.
     ``max_block`` skips blocking keys shared by more units than that.  ``progress(done,
-    total)`` is called every 1,000 contacts profiled, then every 1,000 scored (a new total).
+    total)`` is called every 1,000 contacts profiled (on several processes, every 1,000 of
+    this process's share, counted for all), then every 1,000 scored (a new total).
     ``workers``: processes to read the contacts of a large book in (default: on Linux, one
-    per usable core and per 10,000 contacts, when no other thread runs; ``1``: this process
-    only).  The result is the same for any number.
+    per usable core and per 10,000 contacts, when no other Python thread runs; ``1``: this
+    process only).  The result is the same for any number.
 
     >>> from contactguard import loads
     >>> book = loads("BEGIN:VCARD\\nVERSION:3.0\\nN:张;伟;;;\\nTEL:138 0013 8000\\nEND:VCARD\\n"
