@@ -597,3 +597,23 @@ def test_name_keys_kinds_and_invariance(family: str, given_name: str, formatted:
 @given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1), min_size=1))
 def test_name_keys_ignore_token_order(tokens: list[str]) -> None:
     assert name_keys(formatted=" ".join(tokens)) == name_keys(formatted=" ".join(tokens[::-1]))
+
+
+def test_iso_day_shortcut_reads_as_every_other_form() -> None:
+    """``1980-04-15`` is taken as it is only when the general reader would make the same
+    of it: no-year placeholders (1604, 0000), impossible days, leap years all agree."""
+    from contactguard._normalize import dates
+
+    for year in (0, 1, 1600, 1603, 1604, 1900, 1999, 2000, 2024, 2100, 9999):
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                assert dates._read_date(text) == dates._read_any_date(text), text
+
+
+@given(st.text(alphabet="0123456789-", min_size=10, max_size=10))
+@settings(max_examples=300)
+def test_iso_day_shortcut_on_any_ten_characters(text: str) -> None:
+    from contactguard._normalize import dates
+
+    assert dates._read_date(text) == dates._read_any_date(text)

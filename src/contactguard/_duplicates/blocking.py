@@ -15,19 +15,10 @@ only a common name.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .features import _Person
 from .scoring import WINDOW
-
-
-def _channel_keys(p: _Person) -> list[str]:
-    """The exact keys that are a kind of evidence of their own when shared."""
-    keys = [f"T{t}" for t in p.phones]
-    keys += [f"@{e}" for e in p.emails]
-    if p.bday:
-        keys.append(f"b:{p.bday}")
-    return keys
 
 
 def _address_keys(p: _Person) -> set[str]:
@@ -41,10 +32,26 @@ def _address_keys(p: _Person) -> set[str]:
     return keys
 
 
+def _shared(values: Iterable[Iterable[str]]) -> dict[str, list[int]]:
+    """The keys of one kind (each unit's, in unit order) held by two units or more, each
+    with those units: one kind at a time, so each has its own key space."""
+    first: dict[str, int] = {}  # most keys belong to one unit: a list only when shared
+    shared: dict[str, list[int]] = {}
+    for u, keys in enumerate(values):
+        for key in keys:
+            if key in shared:
+                shared[key].append(u)
+            elif key in first:
+                shared[key] = [first[key], u]
+            else:
+                first[key] = u
+    return shared
+
+
 def _candidates(people: Sequence[_Person], max_block: int) -> list[list[int]]:
     """For each unit ``u``, the units ``v > u`` worth scoring against it, ascending.
 
-    Blocks: the keys of :func:`_channel_keys`, the name keys and :func:`_address_keys`;
+    Blocks: phone numbers, emails and the birthday, the name keys and :func:`_address_keys`;
     a key shared by more than ``max_block`` units is skipped.  Sorted neighbourhoods add
     each named unit's ``WINDOW`` next units by romanized "family given", "given family"
     and reversed family name.  Of these pairs, only those that may link are kept (see the
@@ -52,29 +59,21 @@ def _candidates(people: Sequence[_Person], max_block: int) -> list[list[int]]:
     """
     n = len(people)
     found: set[int] = set()  # u * n + v, u < v: no tuple per pair
-    # Most keys belong to one unit: a list only for the shared ones.
-    first: dict[str, int] = {}
-    shared: dict[str, list[int]] = {}
-    for u, p in enumerate(people):
-        for key in _channel_keys(p):
-            if key in shared:
-                shared[key].append(u)
-            elif key in first:
-                shared[key] = [first[key], u]
-            else:
-                first[key] = u
-    del first
-    # The shared keys whose block was skipped as too large, per unit.
+    # Exact keys, each a kind of evidence of its own when shared: a phone number, an email,
+    # the birthday.  The shared keys whose block was skipped as too large, per unit.
     big: dict[int, set[str]] = defaultdict(set)
-    for key, block in shared.items():
-        if len(block) > max_block:
-            for u in block:
-                big[u].add(key)
-            continue
-        for k, u in enumerate(block):
-            base = u * n
-            found.update(base + v for v in block[k + 1:])
-    del shared
+    for prefix, shared in (("T", _shared(p.phones for p in people)),
+                           ("@", _shared(p.emails for p in people)),
+                           ("b:", _shared((p.bday,) if p.bday else () for p in people))):
+        for key, block in shared.items():
+            if len(block) > max_block:
+                for u in block:
+                    big[u].add(prefix + key)
+                continue
+            for k, u in enumerate(block):
+                base = u * n
+                found.update(base + v for v in block[k + 1:])
+        del shared
     with_address = [bool(p.addresses) for p in people]
     eligible = {u for u in range(n) if with_address[u]} | big.keys()
 

@@ -36,6 +36,7 @@ def _explain(i: int, j: int, ev: _Evidence) -> PairExplanation:
                            tuple(ev.agreed), tuple(ev.disagreed))
 
 
+_NONE: Final[frozenset[str]] = frozenset()
 _SAME: Final = _Evidence(math.inf, ["you decided these are the same person"], [], {"decision"})
 
 
@@ -94,8 +95,8 @@ def _find(snapshot: Snapshot, region: str | None, decisions: Decisions, *, thres
             fps.append(fp)
             if fp not in persons:
                 # with the other valid readings of its national numbers (9225 3326: HK or SG)
-                persons[fp] = _person(fields, extra_phones=national_alternates(nationals, region),
-                                      fingerprint=fp)
+                alternates = national_alternates(nationals, region) if nationals else _NONE
+                persons[fp] = _person(fields, extra_phones=alternates, fingerprint=fp)
         return fps, persons
 
     by_fp: dict[Fingerprint, list[int]] = defaultdict(list)

@@ -64,7 +64,19 @@ def _time_problem(match: re.Match[str]) -> str | None:
     return None
 
 
+#: The commonest spelling, ``1980-04-15``: already its ISO form when it is a real date.
+_ISO_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+
+
 def _read_date(raw: str) -> tuple[IsoDate | None, str | None]:
+    if _ISO_DAY(raw) is not None:
+        year, month, day = int(raw[:4]), int(raw[5:7]), int(raw[8:])
+        if year not in _NO_YEAR and _day_problem(year, month, day) is None:
+            return IsoDate(raw), None  # what the forms below make of it, read at once
+    return _read_any_date(raw)
+
+
+def _read_any_date(raw: str) -> tuple[IsoDate | None, str | None]:
     s = raw.strip()
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s).strip()
