@@ -12,6 +12,7 @@ import books
 import contactguard as cg
 from contactguard._identity import canonical_fields, merkle_root
 from contactguard._identity.fingerprint import phone_key
+from contactguard._identity.phonekeys import _PHONE_PUNCT, compact_of
 from contactguard._normalize import normalize_phone
 
 _people = st.integers(0, 10_000).map(lambda seed: books.make_people(1, seed=seed,
@@ -355,3 +356,9 @@ def test_plain_addresses_take_the_short_path_to_the_same_key(address: str) -> No
     raw = address.strip()
     expected = normalize_email(raw) or " ".join(raw.split())
     assert _email_value(Property("EMAIL", address)) == expected
+
+
+@given(st.text(alphabet="0123456789 -.()/+#*;,x\u00a0\u2011\u2012\u2013\u3000\uff10", max_size=24))
+@settings(max_examples=500)
+def test_compact_of_is_the_translation_table(text: str) -> None:
+    assert compact_of(text) == text.translate(_PHONE_PUNCT)

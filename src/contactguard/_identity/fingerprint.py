@@ -46,7 +46,7 @@ from .._normalize import (
     region_of_international,
     regions_of,
 )
-from .phonekeys import _PHONE_PUNCT, _first_valid_key, _international, phone_key
+from .phonekeys import _first_valid_key, _international, compact_of, phone_key
 
 __all__ = [
     "CANONICAL_VERSION",
@@ -258,13 +258,13 @@ def canonical_fields(contact: Contact, *, region: str | None = None,
             if local:
                 value = phone_key(raw, card_region)
             else:
-                compact = raw.translate(_PHONE_PUNCT)
+                compact = compact_of(raw)
                 if regions and compact[:1] == "+" and compact[1:].isdigit() and compact.isascii():
                     # read in the book's first region whatever the card's hints (they
                     # never move it): no need to work out the card's regions for it
                     value = _international(compact[1:]) or phone_key(raw, region)
                 elif len(regions) > 1 and (key := _first_valid_key(
-                        raw, regions[:1], own_code=merge_lists)):
+                        raw, regions[:1], own_code=merge_lists, compact=compact)):
                     # valid in the book's first region, which the card's hints never move:
                     # the key whatever the card's regions (most national numbers of a book)
                     value = key

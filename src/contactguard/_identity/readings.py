@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 
 from .._normalize import read_phone, valid_national
-from .phonekeys import _PHONE_PUNCT, _fast_national, _Plan, _plan
+from .phonekeys import _fast_national, _Plan, _plan, compact_of
 
 __all__ = ["national_readings"]
 
@@ -47,7 +47,7 @@ def _fast(compact: str, plan: _Plan) -> str | None:
 @functools.lru_cache(maxsize=1 << 16)
 def national_readings(raw: str, regions: tuple[str, ...]) -> tuple[str, ...]:
     """``read_phone(raw, code).key`` for each of ``regions`` where it is valid, in order."""
-    compact = raw.translate(_PHONE_PUNCT)
+    compact = compact_of(raw)
     digits = compact.isascii() and compact.isdigit()
     out: list[str] = []
     for code in regions:
