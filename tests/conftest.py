@@ -20,3 +20,10 @@ def key_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     folder = tmp_path_factory.mktemp("keys")
     monkeypatch.setenv("CONTACTGUARD_KEY_DIR", str(folder))
     return folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``alone`` run first: they fork, which the library does only in a process
+    with no other thread, and some tests leave a library's thread behind (fsspec's IO loop
+    lives as long as the process)."""
+    items.sort(key=lambda item: item.get_closest_marker("alone") is None)

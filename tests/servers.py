@@ -215,6 +215,8 @@ class Relay:
 
     def close(self) -> None:
         self._dead.set()
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() below (close does not)
         self.sock.close()
         with self._lock:
             self._die()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -113,7 +113,7 @@ def test_a_missing_input_from_a_job_list_fails_that_job_only(tmp_path: Path) -> 
         encoding="utf-8")
     jobs = cg.read_jobs(tmp_path / "jobs.jsonl")
     assert jobs[1].region == "GB" and jobs[1].checked == (str(tmp_path / "nowhere.vcf"),)
-    results = by_name(cg.verify_many(jobs, executor=ThreadPoolExecutor(2)))
+    results = by_name(cg.verify_many(jobs, executor=_threads(2)))
     assert results["good"].status == "ok"
     assert results["gone"].status == "failed"
     assert "nowhere.vcf" in (results["gone"].error or "")
@@ -159,6 +159,23 @@ def test_results_stream_in_completion_order_and_the_summary_is_sorted(books: Pat
     assert [r.name for r in summary.results] == sorted(streamed)
 
 
+_POOLS: list[ThreadPoolExecutor] = []
+
+
+def _threads(workers: int) -> ThreadPoolExecutor:
+    """A thread pool shut down when the test ends (no thread left for the next tests)."""
+    pool = ThreadPoolExecutor(workers)
+    _POOLS.append(pool)
+    return pool
+
+
+@pytest.fixture(autouse=True)
+def _no_pool_left() -> Iterator[None]:
+    yield
+    while _POOLS:
+        _POOLS.pop().shutdown(wait=True)
+
+
 class ExplodingExecutor(ThreadPoolExecutor):
     """A worker that dies on the job named ``bob``."""
 
@@ -181,24 +198,24 @@ def test_a_dead_worker_fails_its_job_and_the_batch_goes_on(books: Path) -> None:
 def test_resume_skips_finished_jobs_with_unchanged_inputs(books: Path, tmp_path: Path) -> None:
     state = tmp_path / "state.jsonl"
     jobs = cg.find_jobs(books)
-    first = by_name(cg.verify_many(jobs, executor=ThreadPoolExecutor(2), state=state))
+    first = by_name(cg.verify_many(jobs, executor=_threads(2), state=state))
     assert not any(r.resumed for r in first.values())
     # bob's restore is fixed (its size and mtime change); eve failed, so it runs again
     restored = books / "bob" / "restored.vcf"
     restored.write_text(book(6), encoding="utf-8")
     os.utime(restored, ns=(1, 1))
-    again = by_name(cg.verify_many(jobs, executor=ThreadPoolExecutor(2), state=state,
+    again = by_name(cg.verify_many(jobs, executor=_threads(2), state=state,
                                    resume=True))
     assert {n for n, r in again.items() if not r.resumed} == {"bob", "eve"}
     assert again["bob"].status == "ok"
     # the stored result, as it was (its time rounded to the millisecond in the file)
     assert again["ada"] == replace(first["ada"], resumed=True, seconds=again["ada"].seconds)
     assert abs(again["ada"].seconds - first["ada"].seconds) < 0.001
-    third = by_name(cg.verify_many(jobs, executor=ThreadPoolExecutor(2), state=state,
+    third = by_name(cg.verify_many(jobs, executor=_threads(2), state=state,
                                    resume=True))
     assert {n for n, r in third.items() if not r.resumed} == {"eve"}
     # without resume the state starts afresh and everything runs
-    fresh = by_name(cg.verify_many(jobs, executor=ThreadPoolExecutor(2), state=state))
+    fresh = by_name(cg.verify_many(jobs, executor=_threads(2), state=state))
     assert not any(r.resumed for r in fresh.values())
 
 
@@ -210,11 +227,11 @@ def test_resume_needs_a_state_file() -> None:
 def test_a_torn_state_line_only_reruns_that_job(books: Path, tmp_path: Path) -> None:
     state = tmp_path / "state.jsonl"
     jobs = cg.find_jobs(books)
-    list(cg.verify_many(jobs, executor=ThreadPoolExecutor(1), state=state))
+    list(cg.verify_many(jobs, executor=_threads(1), state=state))
     lines = state.read_text(encoding="utf-8").splitlines()
     torn = json.loads(lines[0])["result"]["name"]
     state.write_text("\n".join([lines[0][:20], *lines[1:]]) + "\n", encoding="utf-8")
-    again = by_name(cg.verify_many(jobs, executor=ThreadPoolExecutor(1), state=state,
+    again = by_name(cg.verify_many(jobs, executor=_threads(1), state=state,
                                    resume=True))
     assert {n for n, r in again.items() if not r.resumed} == {torn, "eve"} - {""}
 
@@ -222,7 +239,7 @@ def test_a_torn_state_line_only_reruns_that_job(books: Path, tmp_path: Path) -> 
 def test_results_are_small_and_pickle(books: Path) -> None:
     import pickle
 
-    for result in cg.verify_many(cg.find_jobs(books), executor=ThreadPoolExecutor(2)):
+    for result in cg.verify_many(cg.find_jobs(books), executor=_threads(2)):
         data = pickle.dumps(result)
         assert len(data) < 2000
         assert pickle.loads(data) == result  # noqa: S301 - our own bytes
@@ -231,7 +248,7 @@ def test_results_are_small_and_pickle(books: Path) -> None:
 def test_a_batch_on_a_dask_local_cluster(books: Path) -> None:
     distributed = pytest.importorskip("distributed")
     jobs = cg.find_jobs(books)
-    serial = cg.summarize(cg.verify_many(jobs, executor=ThreadPoolExecutor(1)))
+    serial = cg.summarize(cg.verify_many(jobs, executor=_threads(1)))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster, timeout="30s") as client:

@@ -366,6 +366,7 @@ def test_dupes_progress_counts_with_a_total(folder: Path, capsys: pytest.Capture
     assert "looking for duplicates:  48%" in err and "| 1000/2100 [" in err
 
 
+@pytest.mark.alone  # (run first: no thread left by other tests)
 def test_dupes_with_a_progress_bar_still_forks(folder: Path,
                                               capsys: pytest.CaptureFixture[str],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
@@ -373,8 +374,7 @@ def test_dupes_with_a_progress_bar_still_forks(folder: Path,
     the duplicates stage may still use the other cores."""
     if not sys.platform.startswith("linux"):
         pytest.skip("forks on Linux only")
-    if threading.active_count() > 1:
-        pytest.skip("another thread is running in this test process")
+    assert threading.active_count() == 1, "another thread is running in this test process"
     (folder / "big.vcf").write_text("".join(
         f"BEGIN:VCARD\nVERSION:3.0\nUID:u-{n}\nFN:Person {n}\nTEL:+44 20 7946 {n:04d}\n"
         "END:VCARD\n" for n in range(400)), encoding="utf-8")

@@ -39,8 +39,12 @@ def _squares(lo: int, hi: int) -> list[int]:
 
 @pytest.fixture
 def alone() -> None:
-    if threading.active_count() > 1:
-        pytest.skip("another thread is running: in_chunks does not fork then")
+    """These tests run first in a session (the ``alone`` mark): no thread may be running."""
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    assert runtime._python_threads() == 1, f"another thread is running: {others}"
+
+
+pytestmark = pytest.mark.alone
 
 
 @needs_fork
