@@ -5,9 +5,9 @@ progress, completion, and the github and jsonl formats.  Exact output throughout
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
-import os
 import sys
 import threading
 import zipfile
@@ -389,7 +389,14 @@ def test_dupes_with_a_progress_bar_still_forks(folder: Path,
     monkeypatch.setattr(clustering, "in_chunks", watched)
     code, _, err = run(capsys, "dupes", "big.vcf", "--progress", "-q")
     assert code == 0 and "looking for duplicates" in err
-    assert asked == [min(4, len(os.sched_getaffinity(0)))]
+    assert asked == [min(4, runtime.usable_cores())]
+    # verify shows a stage bar with a ticker thread, which may fork beside it
+    identity = importlib.import_module("contactguard._identity.fingerprint")
+    monkeypatch.setattr(identity, "in_chunks", watched)
+    asked.clear()
+    code, _, err = run(capsys, "verify", "big.vcf", "--against", "big.vcf", "--progress")
+    assert code == 0 and "verifying" in err
+    assert asked == [min(4, runtime.usable_cores())] * 2  # the backup's pass, the copy's
 
 
 def test_diff_progress_counts_both_sides(folder: Path, capsys: pytest.CaptureFixture[str],

@@ -1,8 +1,9 @@
 """One computation over forked processes (``in_chunks``): the result of one process, always.
 
-The children are real forked processes.  Each test that needs a second one is skipped
-where forking is not done (one usable core, not Linux, or another thread running), and
-checks that a second process really did the work where it is.
+The children are real forked processes.  A test that needs a second one is skipped where
+forking is not done (not Linux, or one usable core) and checks that a second process
+really did the work.  These tests run first in a session (the ``alone`` mark, see
+conftest.py) and fail if a thread is running: in_chunks does not fork beside one.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -24,8 +26,7 @@ from contactguard._duplicates import Decisions, find_duplicates
 from contactguard._identity import fingerprint
 from contactguard._normalize import region_for
 
-FORKS = (os.name == "posix" and hasattr(os, "sched_getaffinity")
-         and len(os.sched_getaffinity(0)) >= 2)
+FORKS = sys.platform.startswith("linux") and runtime.usable_cores() >= 2
 needs_fork = pytest.mark.skipif(not FORKS, reason="forks only on Linux with 2 usable cores")
 
 
@@ -83,11 +84,9 @@ def test_a_failing_or_dying_child_is_redone_here() -> None:
 
 
 def _children_left() -> bool:
-    try:
-        pid, _ = os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return False
-    return pid != 0
+    """Whether this process has a child, running or not yet reaped."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    return any((task / "children").read_text().split() for task in tasks.iterdir())
 
 
 @needs_fork
@@ -176,8 +175,12 @@ def test_children_do_not_fork_again_and_sigchld_ignored_means_one_process() -> N
         signal.signal(signal.SIGCHLD, old)
 
 
-def test_when_not_to_fork() -> None:
+def test_when_not_to_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fork_workers(10**6, 1) == 1
+    with monkeypatch.context() as m:
+        m.setenv("CONTACTGUARD_WORKERS", "1")  # as a pre-fork server's workers should
+        assert fork_workers(10**6) == 1
+        assert fork_workers(10**6, 2, min_chunk=10) == min(2, runtime.usable_cores())
     assert fork_workers(19_999, None) == 1  # one chunk of 10,000 at least per process
     assert fork_workers(50, None, min_chunk=10) <= max(1, len(os.sched_getaffinity(0)))
     with pytest.raises(UsageError):
@@ -244,7 +247,9 @@ def test_diff_is_the_same_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(runtime, "MIN_CHUNK", 200)
     assert fork_workers(len(backup)) >= 2
     seen: list[tuple[int, int]] = []
+    before = runtime.stats["forked"]
     forked = contactguard.diff(backup, restored, progress=lambda d, t: seen.append((d, t)))
+    assert runtime.stats["forked"] == before + 2  # each side's second half from a child
     assert (forked.matches, forked.missing, forked.added, forked.changed, forked.unchanged) \
         == (serial.matches, serial.missing, serial.added, serial.changed, serial.unchanged)
     total = len(backup) + len(restored)

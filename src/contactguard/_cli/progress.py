@@ -10,17 +10,28 @@ stderr is a terminal (or ``--progress`` forces it) and never with ``-q``.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from typing import IO, Any
 
 from tqdm import tqdm
 
+from .._core import mark_fork_safe
+
 __all__ = ["Progress"]
 
 # No tqdm monitor thread (it only tunes ``miniters``, and this module sets ``mininterval``):
 # a second thread keeps the duplicates stage from forking onto the other cores.
 tqdm.monitor_interval = 0
+
+#: Held by a stage's ticker while it redraws, and by a forking thread across the fork, so
+#: that a forked child never inherits tqdm's or the stream's locks held mid-redraw: the
+#: ticker is then safe to fork beside (``mark_fork_safe``).
+_REDRAWING = threading.Lock()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_REDRAWING.acquire, after_in_parent=_REDRAWING.release,
+                        after_in_child=_REDRAWING.release)
 
 
 class Progress:
@@ -49,7 +60,7 @@ class Progress:
 
     def _tick(self, bar: Any, stop: threading.Event) -> None:
         while not stop.wait(0.5):  # a step without counts still shows time passing
-            with contextlib.suppress(Exception):  # the stream may close under us
+            with _REDRAWING, contextlib.suppress(Exception):  # (the stream may close)
                 bar.refresh()
 
     def stage(self, label: str) -> None:
@@ -64,6 +75,7 @@ class Progress:
             ticker = self._ticker = threading.Thread(target=self._tick, args=(bar, stop),
                                                      daemon=True)
             ticker.start()
+            mark_fork_safe(ticker)  # (it redraws only between forks: _REDRAWING)
 
     def counter(self, label: str, unit: str = "contacts") -> Callable[..., None]:
         """A callback ``(done)`` or ``(done, total)`` that draws counts, rate and ETA."""

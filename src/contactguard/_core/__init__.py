@@ -32,7 +32,7 @@ from .mask import (
     mask_property,
     mask_value,
 )
-from .runtime import fork_workers, gc_paused, in_chunks
+from .runtime import fork_workers, gc_paused, in_chunks, mark_fork_safe
 from .words import counted, plural
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "fork_workers",
     "gc_paused",
     "in_chunks",
+    "mark_fork_safe",
     "mask_email",
     "mask_label",
     "mask_message",

@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +21,8 @@ from typing import Final, NoReturn, TypeVar
 
 from .errors import UsageError
 
-__all__ = ["MIN_CHUNK", "PATIENCE", "fork_workers", "gc_paused", "in_chunks", "stats",
-           "usable_cores"]
+__all__ = ["MIN_CHUNK", "PATIENCE", "fork_workers", "gc_paused", "in_chunks",
+           "mark_fork_safe", "stats", "usable_cores"]
 
 T = TypeVar("T")
 
@@ -64,26 +65,63 @@ _FAILED: Final = object()
 
 def usable_cores() -> int:
     """Cores this process may run on: its CPU affinity (``taskset``, CPU sets), capped by
-    a cgroup v2 CPU quota (a container limited to 1.5 CPUs counts 1)."""
+    its cgroup's CPU quota, v2 (``cpu.max``) or v1 (``cpu.cfs_quota_us``): a container
+    limited to 1.5 CPUs counts 1."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+    quota = _cgroup_quota()
+    return min(cores, max(1, int(quota))) if quota is not None else cores
+
+
+def _cgroup_quota() -> float | None:
+    """CPUs this process's cgroup may use (``None``: no quota, or none found)."""
     try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        if quota != "max":
-            cores = min(cores, max(1, int(quota) // int(period)))
-    except (OSError, ValueError):
-        pass
-    return cores
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        path = path.lstrip("/")
+        try:
+            if controllers == "":  # v2: one unified hierarchy
+                for place in (Path("/sys/fs/cgroup") / path, Path("/sys/fs/cgroup")):
+                    if (place / "cpu.max").exists():
+                        quota, period = (place / "cpu.max").read_text().split()[:2]
+                        return None if quota == "max" else int(quota) / int(period)
+            elif "cpu" in controllers.split(","):
+                for place in (Path("/sys/fs/cgroup/cpu") / path, Path("/sys/fs/cgroup/cpu")):
+                    if (place / "cpu.cfs_quota_us").exists():
+                        quota_us = int((place / "cpu.cfs_quota_us").read_text())
+                        period_us = int((place / "cpu.cfs_period_us").read_text())
+                        return None if quota_us <= 0 else quota_us / period_us
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+#: Threads that hold no lock a forked child's code could need, registered by their owner
+#: (the CLI's progress ticker, which refreshes only between forks): they do not stop
+#: :func:`in_chunks` from forking.
+_FORK_SAFE: set[int] = set()
+
+
+def mark_fork_safe(thread: threading.Thread) -> None:
+    """Let :func:`in_chunks` fork while ``thread`` (started) runs: its owner promises that
+    it holds no lock a child could need at a fork (``os.register_at_fork`` helps)."""
+    if thread.ident is not None:
+        _FORK_SAFE.add(thread.ident)
 
 
 def _python_threads() -> int:
     """Threads running Python code in this process, those started with ``_thread`` too
-    (``threading.active_count`` misses them).  Native threads of C libraries (a BLAS or
-    DuckDB pool) are not counted: they hold no lock a child's Python code would take, and
-    glibc's own locks are reset at fork."""
+    (``threading.active_count`` misses them), less those marked fork-safe.  Native threads
+    of C libraries (a BLAS or DuckDB pool) are not counted: they hold no lock a child's
+    Python code would take, and glibc's own locks are reset at fork."""
     frames = getattr(sys, "_current_frames", None)
-    count = len(frames()) if frames is not None else 1
-    return max(count, threading.active_count())
+    idents = set(frames()) if frames is not None else {threading.get_ident()}
+    idents.update(t.ident for t in threading.enumerate() if t.ident is not None)
+    _FORK_SAFE.intersection_update(idents)  # (forget threads that are gone)
+    return len(idents - _FORK_SAFE)
 
 
 def fork_workers(n: int, workers: int | None = None, *, min_chunk: int | None = None) -> int:
@@ -95,10 +133,14 @@ def fork_workers(n: int, workers: int | None = None, *, min_chunk: int | None = 
     or a child of :func:`in_chunks`, whose siblings already use the cores), with SIGCHLD
     not ignored (children could not be waited for) and no other thread running (a forked
     child holds only the forking thread, and a lock another thread held would stay locked
-    in it forever).  ``workers=1`` forces one process.
+    in it forever).  ``workers=1`` forces one process; so does the environment variable
+    ``CONTACTGUARD_WORKERS=1`` when ``workers`` is not given (a pre-fork server's workers,
+    gunicorn's or Celery's, should set it: they are not ``multiprocessing`` processes).
     """
     if workers is not None and workers < 1:
         raise UsageError(f"workers must be at least 1, not {workers}")
+    if workers is None and (env := os.environ.get("CONTACTGUARD_WORKERS", "").strip()):
+        workers = max(1, int(env)) if env.isdigit() else 1  # (a pre-fork server says 1)
     if workers == 1 or _in_child or not sys.platform.startswith("linux"):
         return 1
     if (multiprocessing.parent_process() is not None
@@ -140,9 +182,8 @@ def in_chunks(fn: Callable[[int, int], T], n: int, *, workers: int | None = None
         for j in range(1, k):
             got: object = _FAILED
             if j in children:
-                pid, read_end = children[j]
+                pid, read_end = children.pop(j)  # _collect reaps it and closes the pipe
                 got = _collect(pid, read_end, deadline)
-                del children[j]  # reaped and closed by _collect, whatever happened
                 stats["forked" if got is not _FAILED else "redone"] += 1
             results.append(fn(bounds[j], bounds[j + 1]) if got is _FAILED
                            else got)  # type: ignore[arg-type]
@@ -165,7 +206,11 @@ def _fork(fn: Callable[[int, int], object], lo: int, hi: int,
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
     try:
         try:
-            pid = os.fork()
+            with warnings.catch_warnings():
+                # (3.12+ warns of any native thread: a BLAS or DuckDB pool holds no lock
+                # the child's Python code takes; Python threads were ruled out above)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
         except OSError:
             os.close(read_end)
             os.close(write_end)
@@ -206,7 +251,8 @@ def _child(fn: Callable[[int, int], object], chunk: tuple[int, int], read_end: i
 
 def _collect(pid: int, read_end: int, deadline: float) -> object:
     """A child's unpickled result, or ``_FAILED``; the child is reaped (killed first if
-    it is not done) and ``read_end`` closed on every way out."""
+    it is not done) and ``read_end`` closed on every way out.  Past ``deadline`` what the
+    child has already written is still read: only a child that is not done is given up."""
     reaped = False
     try:
         parts: list[bytes] = []
@@ -214,17 +260,19 @@ def _collect(pid: int, read_end: int, deadline: float) -> object:
         poller.register(read_end, select.POLLIN)
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
-                return _FAILED  # hung: killed below
-            if poller.poll(min(left, 1.0) * 1000):
+            if poller.poll(max(0.0, min(left, 1.0)) * 1000):
                 part = os.read(read_end, 1 << 20)
                 if not part:
                     break
                 parts.append(part)
+            elif left <= 0:
+                return _FAILED  # hung: killed below
         try:
             _, status = os.waitpid(pid, 0)
-        finally:
-            reaped = True  # (or not ours to wait for: never signal that pid)
+        except ChildProcessError:
+            reaped = True  # not ours to wait for: never signal that pid
+            raise
+        reaped = True
         if status != 0:
             return _FAILED
         return pickle.loads(b"".join(parts))  # noqa: S301 - our own child's bytes

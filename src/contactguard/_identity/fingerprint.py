@@ -305,10 +305,10 @@ def canonical_all(contacts: Sequence[Contact], region: str | None,
 
     def chunk(lo: int, hi: int) -> tuple[list[Fields], list[Fingerprint]]:
         fields: list[Fields] = []
-        for i, c in enumerate(contacts[lo:hi], lo):
+        for i in range(lo, hi):  # (indexes: a Sequence need not slice)
             if progress is not None and lo == 0 and i % 1000 == 0:
                 progress(i * n // hi)  # (the first chunk reports for all)
-            fields.append(canonical_fields(c, region=region))
+            fields.append(canonical_fields(contacts[i], region=region))
         return fields, [fingerprint_of_fields(f) for f in fields]
 
     all_fields: list[Fields] = []

@@ -72,7 +72,7 @@ def _read_date(raw: str) -> tuple[IsoDate | None, str | None]:
     if _ISO_DAY(raw) is not None:
         year, month, day = int(raw[:4]), int(raw[5:7]), int(raw[8:])
         if year not in _NO_YEAR and _day_problem(year, month, day) is None:
-            return IsoDate(raw), None  # what the forms below make of it, read at once
+            return IsoDate(str(raw)), None  # what the forms below make of it, at once
     return _read_any_date(raw)
 
 
