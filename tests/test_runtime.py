@@ -57,6 +57,13 @@ def test_later_chunks_run_in_a_child_and_come_back_in_order() -> None:
     assert pid0 == os.getpid() != pid1
     parts = in_chunks(_squares, 1001, workers=2, min_chunk=10)
     assert [x for part in parts for x in part] == [i * i for i in range(1001)]
+    # out of memory, the kernel kills a child (its chunk is redone), not this process
+    mine, child = in_chunks(_oom_score, 20, workers=2, min_chunk=10)
+    assert child == "1000" and mine != child
+
+
+def _oom_score(lo: int, hi: int) -> str:
+    return Path("/proc/self/oom_score_adj").read_text().strip()
 
 
 @needs_fork

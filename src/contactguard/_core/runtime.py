@@ -227,8 +227,9 @@ def _fork(fn: Callable[[int, int], object], lo: int, hi: int,
 def _child(fn: Callable[[int, int], object], chunk: tuple[int, int], read_end: int,
            write_end: int, mask: set[int | signal.Signals]) -> NoReturn:  # pragma: no cover
     """Compute one chunk, write it pickled to the pipe and leave at once: the parent's
-    signal handlers reset (a host's SIGTERM clean-up must not run here too), no atexit
-    handlers, no flushing of buffers inherited from the parent."""
+    signal handlers reset (a host's SIGTERM clean-up must not run here too), first in
+    line for the OOM killer, no atexit handlers, no flushing of buffers inherited from the
+    parent."""
     code = 1
     try:
         global _in_child  # noqa: PLW0603 - this process is a child from now on
@@ -238,6 +239,8 @@ def _child(fn: Callable[[int, int], object], chunk: tuple[int, int], read_end: i
                 if callable(signal.getsignal(sig)):
                     signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        with contextlib.suppress(OSError):  # out of memory, the kernel kills a child first:
+            Path("/proc/self/oom_score_adj").write_text("1000")  # its chunk is redone
         os.close(read_end)
         data = pickle.dumps(fn(*chunk), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
