@@ -141,15 +141,16 @@ def fork_workers(n: int, workers: int | None = None, *, min_chunk: int | None = 
         raise UsageError(f"workers must be at least 1, not {workers}")
     if workers is None and (env := os.environ.get("CONTACTGUARD_WORKERS", "").strip()):
         workers = max(1, int(env)) if env.isdigit() else 1  # (a pre-fork server says 1)
-    if workers == 1 or _in_child or not sys.platform.startswith("linux"):
-        return 1
+    chunk = MIN_CHUNK if min_chunk is None else max(1, min_chunk)
+    if workers == 1 or n < 2 * chunk or _in_child or not sys.platform.startswith("linux"):
+        return 1  # (a small book, the commonest case, asks nothing of /proc)
     if (multiprocessing.parent_process() is not None
             or signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN
             or _python_threads() > 1):
         return 1
     cores = usable_cores()
     wanted = cores if workers is None else min(workers, cores)
-    return max(1, min(wanted, n // (MIN_CHUNK if min_chunk is None else max(1, min_chunk))))
+    return max(1, min(wanted, n // chunk))
 
 
 def in_chunks(fn: Callable[[int, int], T], n: int, *, workers: int | None = None,
