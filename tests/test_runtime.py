@@ -8,6 +8,7 @@ conftest.py) and fail if a thread is running: in_chunks does not fork beside one
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import signal
@@ -53,13 +54,25 @@ pytestmark = pytest.mark.alone
 def test_later_chunks_run_in_a_child_and_come_back_in_order() -> None:
     assert fork_workers(100, 2, min_chunk=10) == 2
     (lo0, hi0, pid0), (lo1, hi1, pid1) = in_chunks(_pids, 100, workers=2, min_chunk=10)
-    assert (lo0, hi0, lo1, hi1) == (0, 50, 50, 100)
+    # this process's own chunk is the larger (a child also pickles its result)
+    assert (lo0, hi0, lo1, hi1) == (0, 56, 56, 100)
     assert pid0 == os.getpid() != pid1
     parts = in_chunks(_squares, 1001, workers=2, min_chunk=10)
     assert [x for part in parts for x in part] == [i * i for i in range(1001)]
     # out of memory, the kernel kills a child (its chunk is redone), not this process
     mine, child = in_chunks(_oom_score, 20, workers=2, min_chunk=10)
     assert child == "1000" and mine != child
+
+
+def test_chunk_bounds_cover_every_item_once_the_first_chunk_largest() -> None:
+    for n in (2, 3, 7, 100, 1001, 100_000):
+        for k in (2, 3, 4):
+            bounds = runtime._bounds(n, k)
+            assert bounds[0] == 0 and bounds[-1] == n and len(bounds) == k + 1
+            sizes = [hi - lo for lo, hi in itertools.pairwise(bounds)]
+            assert all(size >= 0 for size in sizes)
+            assert sizes[0] >= max(sizes[1:]) and max(sizes[1:]) - min(sizes[1:]) <= 1
+    assert runtime._bounds(100_000, 2) == [0, 55_556, 100_000]
 
 
 def _oom_score(lo: int, hi: int) -> str:
@@ -85,8 +98,8 @@ def test_a_failing_or_dying_child_is_redone_here() -> None:
         return (lambda: lo) if os.getpid() != parent else (lo, os.getpid())
 
     for fn in (raises, dies):
-        assert in_chunks(fn, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
-    assert in_chunks(unpicklable, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+        assert in_chunks(fn, 40, workers=2, min_chunk=10) == [(0, parent), (22, parent)]
+    assert in_chunks(unpicklable, 40, workers=2, min_chunk=10) == [(0, parent), (22, parent)]
     assert not _children_left()
 
 
@@ -124,7 +137,7 @@ def test_a_hung_child_is_killed_and_redone(monkeypatch: pytest.MonkeyPatch) -> N
         return lo, os.getpid()
 
     redone = runtime.stats["redone"]
-    assert in_chunks(hangs, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+    assert in_chunks(hangs, 40, workers=2, min_chunk=10) == [(0, parent), (22, parent)]
     assert runtime.stats["redone"] == redone + 1
     assert not _children_left()
 
@@ -140,7 +153,7 @@ def test_no_fork_no_pipe_is_one_process(monkeypatch: pytest.MonkeyPatch) -> None
         with monkeypatch.context() as m:
             m.setattr(os, name, refuse)
             assert in_chunks(_pids, 60, workers=2, min_chunk=10) == [
-                (0, 30, os.getpid()), (30, 60, os.getpid())]
+                (0, 33, os.getpid()), (33, 60, os.getpid())]
     assert len(os.listdir("/proc/self/fd")) == fds
 
 
@@ -161,7 +174,7 @@ def test_a_child_runs_none_of_the_hosts_signal_handlers(tmp_path: Path) -> None:
 
     old = signal.signal(signal.SIGTERM, handler)
     try:
-        assert in_chunks(terminated, 40, workers=2, min_chunk=10) == [(0, parent), (20, parent)]
+        assert in_chunks(terminated, 40, workers=2, min_chunk=10) == [(0, parent), (22, parent)]
     finally:
         signal.signal(signal.SIGTERM, old)
     assert not ran.exists()

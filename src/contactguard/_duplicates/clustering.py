@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from .._core import UsageError, gc_paused, in_chunks
 from .._identity import (
@@ -81,8 +81,10 @@ def _find(snapshot: Snapshot, region: str | None, decisions: Decisions, *, thres
     # Profiling is most of the work on a large book: on several cores, in forked chunks.
     n = len(snapshot)
 
-    def profile(lo: int, hi: int) -> tuple[list[Fingerprint], dict[Fingerprint, _Person]]:
-        """Fingerprints of contacts ``lo``..``hi`` and a profile of each new one."""
+    def profile(lo: int, hi: int) -> tuple[list[Fingerprint], list[tuple[Any, ...]]]:
+        """Fingerprints of contacts ``lo``..``hi`` and a profile of each new one (from a
+        chunk a child may compute, as a plain tuple: the child's result is pickled, and a
+        named tuple takes twice as long, a Python call per profile)."""
         fps: list[Fingerprint] = []
         persons: dict[Fingerprint, _Person] = {}
         report = progress if lo == 0 else None  # (a child does not report)
@@ -97,7 +99,9 @@ def _find(snapshot: Snapshot, region: str | None, decisions: Decisions, *, thres
                 # with the other valid readings of its national numbers (9225 3326: HK or SG)
                 alternates = national_alternates(nationals, region) if nationals else _NONE
                 persons[fp] = _person(fields, extra_phones=alternates, fingerprint=fp)
-        return fps, persons
+        if lo == 0:  # (the first chunk is this process's own)
+            return fps, list(persons.values())
+        return fps, [tuple(p) for p in persons.values()]
 
     by_fp: dict[Fingerprint, list[int]] = defaultdict(list)
     person_of: dict[Fingerprint, _Person] = {}
@@ -106,8 +110,10 @@ def _find(snapshot: Snapshot, region: str | None, decisions: Decisions, *, thres
         for fp in fps:
             by_fp[fp].append(i)
             i += 1
-        for fp, person in persons.items():
-            person_of.setdefault(fp, person)  # the first card's, as one pass would
+        for person in persons:
+            if person[0] not in person_of:  # the first card's, as one pass would
+                person_of[person[0]] = (person if isinstance(person, _Person)
+                                        else _Person._make(person))
     members: list[list[int]] = []
     people: list[_Person] = []
     for fp in sorted(by_fp):
