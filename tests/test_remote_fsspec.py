@@ -5,14 +5,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import contactguard as cg
+from contactguard._read import url_modified
 from servers import sftp_server, split_cards, webdav_server
 
 pytest.importorskip("fsspec")
@@ -30,12 +33,17 @@ PARTIAL = "".join(c for i, c in enumerate(CARDS) if i not in {1, 2})
 #: The test servers' host keys are made afresh each run: skip the known_hosts check
 #: (for WebDAV the option is unused by the backend and so not given).
 NO_HOST_CHECK = ("--storage-option", "known_hosts=null")
+#: A copy last written in 2001 on the server (``old.vcf``), for --max-age.
+OLD_MTIME, OLD_YEARS = 978_307_200, 25
 
 
 def _fill(root: Path) -> None:
     root.mkdir()
     (root / "whole.vcf").write_text(BACKUP.read_text(encoding="utf-8"), encoding="utf-8")
     (root / "partial.vcf").write_text(PARTIAL, encoding="utf-8")
+    old = root / "old.vcf"
+    old.write_text(BACKUP.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(old, (OLD_MTIME, OLD_MTIME))
     folder = root / "folder"
     folder.mkdir()
     for i, card in enumerate(CARDS):
@@ -166,6 +174,7 @@ def test_stream_verify_of_a_remote_copy_against_a_manifest(webdav: int, tmp_path
 _MEASURE = """
 import resource, sys
 import contactguard as cg
+from contactguard._read import url_modified
 kwargs = {"auth": (sys.argv[2], sys.argv[3])} if len(sys.argv) > 2 else {}
 n = sum(1 for _ in cg.iter_contacts(sys.argv[1], **kwargs))
 print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
@@ -205,3 +214,26 @@ def test_a_remote_file_streams_in_the_same_bounded_memory_as_a_local_one(
     assert r_big - r_small < 8 << 20, (r_small, r_big)
     assert l_big - l_small < 8 << 20, (l_small, l_big)
     assert r_big < l_big + (40 << 20), (r_big, l_big)
+
+
+
+@pytest.mark.parametrize("kind", ["webdav", "sftp"])
+def test_max_age_asks_the_server_how_old_a_copy_is(kind: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    port = request.getfixturevalue(kind)
+    options = ("--user", USER, "--password-env", "CG_TEST_PASSWORD", *NO_HOST_CHECK,
+               "--verbose")
+    for name in ("whole.vcf", "folder"):  # written just now, on the server
+        fresh = _cli("check", _url(kind, port, name), *options, "--max-age", "1h")
+        assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+        when = url_modified(_url(kind, port, name), auth=(USER, PASSWORD),
+                            storage_options={"known_hosts": None} if kind == "sftp" else None)
+        assert when is not None and abs(when - time.time()) < 3600
+    stale = _cli("check", _url(kind, port, "old.vcf"), *options, "--max-age", "31d")
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "the newest backup is" in stale.stdout and "(--max-age 31d)" in stale.stdout
+    assert OLD_YEARS * 365 <= int(re.search(r"is (\d+) days old", stale.stdout)[1])
+
+
+def test_max_age_of_a_carddav_account_cannot_be_told() -> None:
+    assert url_modified("carddav://127.0.0.1:9/books/") is None  # (nothing is asked)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -20,11 +22,13 @@ from typing import IO, Any, Final, NoReturn
 
 from .._core import ContactGuardError, CredentialsError, UsageError
 from .._model import KINDS
+from .._read import is_url, url_modified
 from .._report import (
     Report,
     apply_rules,
     assess,
     check_kinds,
+    newest_mtime,
     parse_duration,
     parse_severity,
     render,
@@ -34,6 +38,7 @@ from .._report import (
     use_language,
 )
 from .._version import __version__
+from .access import remote_kwargs
 from .batch import add_batch_parser, run_batch
 from .commands import COMMANDS, KEY_ERRORS, Run
 from .config import Config, apply_config, find_config, load_config, pre_scan
@@ -213,11 +218,21 @@ def _completion(args: argparse.Namespace, stdout: IO[str]) -> int:
     return EXIT_OK
 
 
+def _modified(args: argparse.Namespace, path: str | os.PathLike[str]) -> float | None:
+    """When a backup was last modified: a local file or folder's newest file, or what the
+    server says of a URL's."""
+    if isinstance(path, str) and is_url(path):
+        kwargs = remote_kwargs(args)
+        return url_modified(path, auth=kwargs["auth"], storage_options=kwargs["storage_options"])
+    return newest_mtime(path)
+
+
 def _gate(doc: Report, args: argparse.Namespace, run: Run) -> Report:
     severity = dict(parse_severity(s) for s in args.severity)
     doc = apply_rules(doc, select=args.select, ignore=args.ignore, severity=severity)
     max_age = getattr(args, "max_age", None)
-    stale = (stale_reason(run.backups, parse_duration(max_age), now=time.time())
+    stale = (stale_reason(run.backups, parse_duration(max_age), now=time.time(),
+                          modified=functools.partial(_modified, args))
              if max_age and run.backups else None)
     doc["gate"] = assess(doc, fail_on=args.fail_on,
                          max_missing=getattr(args, "max_missing", None),

@@ -10,10 +10,10 @@ input bounded.  It promises later stages a :class:`~contactguard.Snapshot` (or a
 
 from __future__ import annotations
 
-from .load import ContactStream, iter_contacts, load, loads
-from .remote import mask_location
+from .load import ContactStream, iter_contacts, load, loads, url_modified
+from .remote import is_url, mask_location
 from .secrets import Auth, AuthLike, Secret, read_secret
 from .sources import Limits
 
-__all__ = ["Auth", "AuthLike", "ContactStream", "Limits", "Secret", "iter_contacts", "load",
-           "loads", "mask_location", "read_secret"]
+__all__ = ["Auth", "AuthLike", "ContactStream", "Limits", "Secret", "is_url", "iter_contacts",
+           "load", "loads", "mask_location", "read_secret", "url_modified"]

@@ -20,7 +20,7 @@ from .sources import Limits, Member, iter_members
 from .stream import read_head, stream_blocks
 from .vcard import CardLimits, RawCard, iter_vcards
 
-__all__ = ["ContactStream", "iter_contacts", "load", "loads"]
+__all__ = ["ContactStream", "iter_contacts", "load", "loads", "url_modified"]
 
 FORMATS: Final = frozenset({"vcard", "csv"})
 
@@ -275,3 +275,14 @@ def load(source: str | os.PathLike[str] | BinaryIO, *, format: str | None = None
                            storage_options=storage_options, passphrase=passphrase)
     return _build(stream, default_region=default_region, strict=strict, progress=progress)
 
+
+
+def url_modified(url: str, *, auth: AuthLike = None,
+                 storage_options: Mapping[str, Any] | None = None) -> float | None:
+    """When the file at ``url`` (or the newest file of a folder there) was last modified,
+    as the server says (POSIX seconds); ``None`` when it cannot be told: a CardDAV account
+    (a live address book, not a dated copy), or a server that gives no time.  ``auth`` and
+    ``storage_options`` are as for :func:`iter_contacts`."""
+    from .remote import remote_modified  # noqa: PLC0415 - remote imports fsspec lazily
+
+    return remote_modified(url, make_access(auth, storage_options, None))

@@ -12,6 +12,7 @@ its URL with any user information removed.
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 import urllib.parse
@@ -27,7 +28,8 @@ from .carddav import SCHEMES, book_members
 from .secrets import Access, Auth
 from .sources import CHUNK, CONTACT_SUFFIXES, Limits, Member
 
-__all__ = ["StreamedMember", "is_url", "mask_location", "mask_url", "remote_members"]
+__all__ = ["StreamedMember", "is_url", "mask_location", "mask_url", "remote_members",
+           "remote_modified"]
 
 _URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: Extras that provide each fsspec protocol, for the message when one is missing.
@@ -284,6 +286,53 @@ def remote_members(url: str, access: Access, limits: Limits,
                 findings.append(Finding.of("unreadable-entry", f"cannot be read: "
                                            f"{type(exc).__name__}", source=sub))
         return label, members
+    except (SourceError, UsageError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy
+        raise _fs_error(exc, label) from None
+    finally:
+        _close_fs(fs)
+
+
+#: Where fsspec backends put a file's modification time: local and sshfs ``mtime``,
+#: webdav4 ``modified``, s3fs ``LastModified``, ossfs ``last_modified``, gcsfs ``updated``.
+_MTIME_KEYS: Final = ("mtime", "modified", "LastModified", "last_modified", "updated")
+
+
+def _info_time(info: Any) -> float | None:
+    """The modification time (POSIX seconds) in one fsspec ``info`` entry, if it has one."""
+    for key in _MTIME_KEYS:
+        value = info.get(key) if isinstance(info, dict) else None
+        if isinstance(value, datetime.datetime):
+            when = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+            return when.timestamp()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str) and value:
+            try:
+                when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return (when if when.tzinfo else when.replace(tzinfo=datetime.UTC)).timestamp()
+    return None
+
+
+def remote_modified(url: str, access: Access) -> float | None:
+    """When the file at ``url`` (or the newest file in a folder there) was last modified,
+    as the server says; ``None`` for a CardDAV account (a live address book, not a dated
+    copy) or a server that gives no time."""
+    _refuse_password(url)
+    if urllib.parse.urlsplit(url).scheme.lower() in SCHEMES:
+        return None
+    label = mask_url(url)
+    fs: Any = None
+    try:
+        fs, path = _open_fs(url, access)
+        info = fs.info(path)
+        entries = (list(fs.find(path, detail=True).values())
+                   if info.get("type") == "directory" else [info])
+        times = [t for t in map(_info_time, entries) if t is not None]
+        return max(times) if times else None
     except (SourceError, UsageError):
         raise
     except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -89,9 +89,21 @@ def newest_mtime(path: str | os.PathLike[str]) -> float:
 
 
 def stale_reason(paths: Iterable[str | os.PathLike[str]], max_age: datetime.timedelta, *,
-                 now: float) -> str | None:
-    """Why the newest of ``paths`` is too old, or ``None`` when it is recent enough."""
-    newest = max(newest_mtime(p) for p in paths)
+                 now: float,
+                 modified: Callable[[str | os.PathLike[str]], float | None] = newest_mtime,
+                 ) -> str | None:
+    """Why the newest of ``paths`` is too old, or ``None`` when it is recent enough.
+
+    ``modified(path)`` is when a path was last modified (:func:`newest_mtime` by default;
+    the command line asks the server for a URL), ``None`` when that cannot be told: such
+    a path is left out, and when no path's time can be told that is the reason."""
+    paths = list(paths)
+    times = [t for t in map(modified, paths) if t is not None]
+    if not times:
+        return ("cannot tell how old " + ", ".join(map(str, paths)) + " is: nothing gives "
+                "a modification time (a CardDAV account is a live address book, not a "
+                "dated backup)")
+    newest = max(times)
     age = datetime.timedelta(seconds=max(now - newest, 0.0))
     if age <= max_age:
         return None
