@@ -25,7 +25,7 @@ EXAMPLES = ROOT / "examples"
 #: Words that stay as they are in Chinese text: products, a connector, file suffixes, and
 #: the values of --for (typed as they are).
 KEPT = {"iPhone", "Android", "Google", "Outlook", "USB", "vcf", "csv", "android", "ios",
-        "google", "outlook"}
+        "google", "outlook", "CSV", "JSON"}
 
 
 def _po(path: Path) -> Catalog:
@@ -162,3 +162,53 @@ def test_html_report_in_chinese(capsys: pytest.CaptureFixture[str],
                   "--format", "html", "--lang", "zh-CN")
     assert "<html lang=zh-CN>" in out
     assert "<p class=headline>40 个联系人中有 2 个没有恢复" in out
+
+
+def _page_text(page: str) -> str:
+    """What a browser shows of an HTML page: no style sheet, tags or tooltips."""
+    import html  # noqa: PLC0415
+
+    page = re.sub(r"<style>.*?</style>|<title>.*?</title>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "\n", page))
+
+
+def test_the_whole_html_page_is_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below its opening the page lists each contact and finding: in Chinese too, with
+    finding kinds (stable names), paths and masked values as they are."""
+    monkeypatch.chdir(EXAMPLES)
+    from contactguard._model import KINDS  # noqa: PLC0415
+
+    fix = str(tmp_path / "fix.vcf")
+    runs = [("verify", "restore-android.vcf", "--against", "backup-iphone.vcf"),
+            ("check", "restore-android.vcf"),
+            ("repair", "restore-android.vcf", "--against", "backup-iphone.vcf", "-o", fix),
+            ("verify", "restore-android.vcf", "backup-iphone.vcf", "--against",
+             "backup-iphone.vcf", "--max-changed", "9")]
+    for argv in runs:
+        _, page = _run(capsys, *argv, "--format", "html", "--lang", "zh-CN")
+        text = _page_text(page)
+        for kind in sorted(KINDS, key=len, reverse=True):
+            text = text.replace(kind, " ")
+        text = re.sub(r"\S+:\d+", " ", text)  # file:line
+        paths = [a for a in argv if a.endswith(".vcf")]
+        assert _english_words(text, *paths) == [], (argv, _english_words(text, *paths))
+    _, page = _run(capsys, *runs[0], "--format", "html", "--lang", "zh-CN")
+    assert "电话号码被改动：+86132****1009 → +86132****1006" in page
+    assert "名字被改动：何** → （乱码）" in page
+    assert "<span class=missing>缺失</span>" in page  # (the class stays: the style needs it)
+    # the finding's technical message is still there, as the tooltip of its words
+    assert 'title="card has no END (the file ends inside it); kept what was read"' in page
+    _, traditional = _run(capsys, *runs[0], "--format", "html", "--lang", "zh-TW")
+    assert "電話號碼被改動" in traditional
+
+
+def test_the_english_html_page_keeps_its_technical_words(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    _, page = _run(capsys, "verify", "restore-android.vcf", "--against", "backup-iphone.vcf",
+                   "--format", "html", "--lang", "en")
+    assert "phone changed: +86132****1009 → +86132****1006" in page
+    assert "郑** (UID ios-00000008)" in page
+    assert "<p>Failed (--fail-on error) because:</p>" in page
+    assert "card has no END (the file ends inside it); kept what was read</td>" in page

@@ -63,6 +63,8 @@ _PROBLEMS: Final = {
     "copy-incomplete": N_("could be read only in part (the server or the connection broke "
                           "off): not checked"),
 }
+#: A finding kind with no words of its own above.
+_ANOTHER: Final = N_("another problem (see --verbose)")
 #: Finding kinds that make a "backup" no backup at all: said first, and loudly.
 _NOT_A_BACKUP: Final = frozenset({"no-contacts", "not-a-contact-file"})
 #: Target -> the steps to import a repair file there ("{file}", "{n}": cards to delete).
@@ -254,8 +256,8 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
         for f in doc["findings"]:
             by_contact.setdefault((f.get("source") or "", f["contact"]), []).append(f)
         for (source, contact), found in by_contact.items():
-            what = _join(list(dict.fromkeys(_(_PROBLEMS.get(f["kind"], N_(
-                "another problem (see --verbose)"))) for f in found)))
+            what = _join(list(dict.fromkeys(_(_PROBLEMS.get(f["kind"], _ANOTHER))
+                                            for f in found)))
             line: int | None = found[0].get("line")
             if contact is None and line is None:
                 where = clean(source)

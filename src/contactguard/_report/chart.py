@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from .detail import severity_word, status_word, word
+from .i18n import _
 from .model import Report
 
 __all__ = ["finding_kinds", "kind_chart", "verdict_chart"]
@@ -62,11 +64,13 @@ def verdict_chart(doc: Report) -> str:
     whole = sum(totals.values())
     if not whole:
         return ""
-    label = ", ".join(f"{totals[s]:,} {s}" for s in _STATUSES)
+    said = {s: _("{n} {status}").format(n=f"{totals[s]:,}", status=status_word(s))
+            for s in _STATUSES}
+    label = _(", ").join(said[s] for s in _STATUSES)
     bar = "".join(f'<span class=seg-{s} style="width:{100 * totals[s] / whole:.2f}%"></span>'
                   for s in _STATUSES if totals[s])
-    legend = "".join(f"<li><i class=seg-{s}></i>{totals[s]:,} {s}</li>" for s in _STATUSES)
-    return (f'<div class=chart><h3>Contacts</h3><div class=stack role=img '
+    legend = "".join(f"<li><i class=seg-{s}></i>{html.escape(said[s])}</li>" for s in _STATUSES)
+    return (f'<div class=chart><h3>{html.escape(word("Contacts"))}</h3><div class=stack role=img '
             f'aria-label="{html.escape(label)}">{bar}</div>'
             f"<ul class=legend>{legend}</ul></div>")
 
@@ -80,6 +84,8 @@ def kind_chart(doc: Report) -> str:
     rows = "".join(
         f"<span class=k>{html.escape(k)}</span>"
         f'<span class="b b-{sev}" style="width:{100 * n / top:.2f}%" role=img '
-        f'aria-label="{n:,} {html.escape(k)} ({sev})"></span><span>{n:,}</span>'
+        f'aria-label="{n:,} {html.escape(k)} ({html.escape(severity_word(sev))})"></span>'
+        f"<span>{n:,}</span>"
         for k, sev, n in kinds)
-    return f"<div class=chart><h3>Kinds of problem</h3><div class=kinds>{rows}</div></div>"
+    return (f"<div class=chart><h3>{html.escape(word('Kinds of problem'))}</h3>"
+            f"<div class=kinds>{rows}</div></div>")

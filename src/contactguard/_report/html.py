@@ -14,19 +14,27 @@ from typing import Any, Final
 
 from .advice import ADVISED_COMMANDS, advice_html
 from .chart import CHART_CSS, finding_kinds, kind_chart, verdict_chart
-from .describe import (
-    clean,
-    contact_text,
-    group_reasons,
-    heading,
-    member_text,
-    row_details,
-    where_text,
+from .describe import clean, group_reasons, member_text
+from .detail import (
+    contact_cell,
+    details_cell,
+    english,
+    failed_reasons,
+    failed_title,
+    finding_cell,
+    format_word,
+    role_word,
+    severity_word,
+    status_word,
+    title_of,
+    verdict_word,
+    where_cell,
+    word,
 )
-from .i18n import html_language
+from .i18n import _, html_language
 from .model import Report
 from .notes import comparison_note
-from .text import failed_heading, verdict
+from .text import verdict
 
 __all__ = ["render_html"]
 
@@ -82,23 +90,33 @@ def _findings_by_kind(findings: Sequence[Mapping[str, Any]]) -> list[str]:
     for kind, severity, n in finding_kinds(findings):
         rows = [f for f in findings if f["kind"] == kind]
         out.append(f"<details class=kind{' open' if n <= 20 else ''}><summary>"
-                   f"<span class={e(severity)}>{e(severity)}</span> {e(kind)} ({n:,})"
-                   "</summary>\n")
-        out.append(_table(["Severity", "Where", "Message"], (
-            [f"<span class={e(f['severity'])}>{e(f['severity'])}</span>",
+                   f"<span class={e(severity)}>{e(severity_word(severity))}</span> "
+                   f"{e(kind)} ({n:,})</summary>\n")
+        out.append(_table([word("Severity"), word("Where"), word("Message")], (
+            [f"<span class={e(f['severity'])}>{e(severity_word(f['severity']))}</span>",
              e((f.get("source") or "") + (f":{f['line']}" if f.get("line") is not None
                                           else "")),
-             e(f["message"] + (f" (suggested repair: {f['suggestion']})"
-                               if f.get("suggestion") else ""))]
+             _message(f)]
             for f in rows)))
         out.append("</details>\n")
     return out
+
+
+def _message(f: Mapping[str, Any]) -> str:
+    """A finding's cell; in another language than English its English technical message
+    is the tooltip (the JSON holds it too)."""
+    text = finding_cell(f)
+    if text == clean(f["message"]) or text.startswith(clean(f["message"]) + " ("):
+        return e(text)
+    return f'<span title="{e(f["message"])}">{e(text)}</span>'
 
 
 def render_html(doc: Report) -> str:
     """``doc`` as one HTML5 page."""
     head = verdict(doc)
     cls = "fail" if head == "FAIL" else "ok"
+    advised = doc["command"] in ADVISED_COMMANDS
+    head = verdict_word(head)
     title = f"contactguard {doc['command']}: {head}"
     parts = [
         f"<!DOCTYPE html>\n<html lang={html_language()}>\n<head>\n<meta charset=utf-8>\n",
@@ -106,55 +124,60 @@ def render_html(doc: Report) -> str:
         '<meta name=viewport content="width=device-width, initial-scale=1">\n',
         f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
         f"<h1>contactguard {e(doc['command'])}</h1>\n",
-        advice_html(doc) if doc["command"] in ADVISED_COMMANDS else "",  # #15: for people
-        f'<section class="banner {cls}"><span class=verdict>{head}</span>'
-        f"<p>{e(doc['summary']['text'])}</p>",
+        advice_html(doc) if advised else "",  # #15: for people
+        f'<section class="banner {cls}"><span class=verdict>{e(head)}</span>',
     ]
+    if english() or not advised:  # (the opening above says it in the reader's words)
+        parts.append(f"<p>{e(doc['summary']['text'])}</p>")
     gate = doc.get("gate")
     if gate is not None and gate["reasons"]:
-        parts.append(f"<p>{e(failed_heading(gate))}:</p>"
-                     "<ul class=reasons>" + "".join(f"<li>{e(r)}</li>" for r in gate["reasons"])
-                     + "</ul>")
+        colon = ":" if english() else "："
+        parts.append(f"<p>{e(failed_title(gate))}{colon}</p><ul class=reasons>" + "".join(
+                         f"<li>{e(r)}</li>" for r in failed_reasons(doc, gate)) + "</ul>")
     parts.append("</section>\n")
     charts = verdict_chart(doc) + kind_chart(doc)
     if charts:
         parts.append(f"<section class=charts>{charts}</section>\n")
     if doc["comparisons"]:
-        parts.append("<h2>Summary</h2>\n")
+        parts.append(f"<h2>{e(word('Summary'))}</h2>\n")
         parts.append(_table(
-            ["Comparison", "Reference", "Intact", "Missing", "Changed", "Added"],
-            ([e(heading(c)), *(f"{c['counts'][k]:,}" for k in
+            [e(word(w)) for w in ("Comparison", "Reference", "Intact", "Missing", "Changed",
+                                  "Added")],
+            ([e(title_of(c)), *(f"{c['counts'][k]:,}" for k in
                                ("reference", "intact", "missing", "changed", "added"))]
              for c in doc["comparisons"]), numeric=5))
     for c in doc["comparisons"]:
         rows = [r for r in c["contacts"] if r["status"] != "intact"]
-        parts.append(f"<h2>{e(heading(c))}</h2>\n")
+        parts.append(f"<h2>{e(title_of(c))}</h2>\n")
         note = comparison_note(c)  # why a manifest and the backup may disagree (#16)
-        if note:
+        if note and english():  # (in other words in the opening)
             parts.append(f"<p class=muted>Note: {e(note)}.</p>\n")
         if not rows:
-            parts.append(f"<p class=intact>All {c['counts']['intact']:,} contacts "
-                         "intact.</p>\n")
+            parts.append("<p class=intact>" + e(_("All {n} contacts intact.").format(
+                n=f"{c['counts']['intact']:,}")) + "</p>\n")
             continue
-        parts.append(_table(["Status", "Contact", "Where", "What happened"],
-                            ([f"<span class={r['status']}>{e(r['status'])}</span>",
-                              e(contact_text(r)), e(where_text(r, c)), e(row_details(r, c))]
+        parts.append(_table([e(word(w)) for w in ("Status", "Contact", "Where",
+                                                  "What happened")],
+                            ([f"<span class={r['status']}>{e(status_word(r['status']))}</span>",
+                              e(contact_cell(r)), e(where_cell(r, c)), e(details_cell(r, c))]
                              for r in rows)))
     if doc.get("groups"):
-        parts.append("<h2>Duplicate groups</h2>\n")
-        parts.append(_table(["#", "Contacts", "Why"], (
+        parts.append(f"<h2>{e(word('Duplicate groups'))}</h2>\n")
+        parts.append(_table(["#", e(word("Contacts")), e(word("Why"))], (
             [str(n), "<br>".join(e(member_text(m)) for m in g["members"]),
              "<br>".join(e(r) for r in group_reasons(g))]
             for n, g in enumerate(doc["groups"], 1))))
     if doc["findings"]:
-        parts.append(f"<h2>Findings ({len(doc['findings']):,})</h2>\n")
+        parts.append("<h2>" + e(_("Findings ({n})").format(n=f"{len(doc['findings']):,}"))
+                     + "</h2>\n")
         parts.extend(_findings_by_kind(doc["findings"]))
-    parts.append("<h2>Inputs</h2>\n")
-    parts.append(_table(["Role", "Path", "Format", "Contacts"], (
-        [e(i["role"]), e(i["path"]), e(i["format"]), f"{i['contacts']:,}"]
+    parts.append(f"<h2>{e(word('Inputs'))}</h2>\n")
+    parts.append(_table([e(word(w)) for w in ("Role", "Path", "Format", "Contacts")], (
+        [e(role_word(i["role"])), e(i["path"]), e(format_word(i["format"])),
+         f"{i['contacts']:,}"]
         for i in doc["inputs"]), numeric=1))
-    note = ("Phone numbers, emails and names are masked."
-            if doc["personal_data"] == "masked" else "This report shows personal data.")
-    parts.append(f"<p class=muted>{e(note)} {e(doc['generator'])}, report schema "
-                 f"{doc['schema_version']}.</p>\n</body>\n</html>\n")
+    note = (_("Phone numbers, emails and names are masked.")
+            if doc["personal_data"] == "masked" else _("This report shows personal data."))
+    parts.append(f"<p class=muted>{e(note)} " + e(_("{generator}, report schema {n}.").format(
+        generator=doc["generator"], n=doc["schema_version"])) + "</p>\n</body>\n</html>\n")
     return "".join(parts)

@@ -1,0 +1,199 @@
+"""The technical part of the HTML page in the reader's language (#15).
+
+The HTML page shows, below the plain opening of :mod:`.advice`, every comparison, contact
+and finding.  In English it reads as the ``--verbose`` text does (:mod:`.describe`, not
+changed here); in another language each piece is said through the catalogs instead:
+headings, column names, statuses, severities, what happened to each contact (the masked
+values kept), where it is, why the job failed, and each finding as the plain words of its
+kind.  Finding kinds, paths and values stay as they are (kinds are stable names, like
+JSON's); a finding's English technical message stays in the page as its cell's tooltip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .advice import _PROBLEMS, _int, _where
+from .describe import clean, contact_text, heading, readable, row_details, where_text
+from .gate import severity_fails, status_fails
+from .i18n import N_, _, current_language
+from .text import failed_heading
+
+__all__ = ["contact_cell", "details_cell", "english", "failed_reasons", "failed_title",
+           "finding_cell", "format_word", "role_word", "severity_word", "status_word",
+           "title_of", "verdict_word", "where_cell", "word"]
+
+#: Words of the page: English as the page has always said them (the msgids).
+_WORDS: Final = {w: w for w in (
+    N_("Summary"), N_("Comparison"), N_("Reference"), N_("Intact"), N_("Missing"),
+    N_("Changed"), N_("Added"), N_("Status"), N_("Contact"), N_("Where"),
+    N_("What happened"), N_("Duplicate groups"), N_("Contacts"), N_("Why"),
+    N_("Severity"), N_("Message"), N_("Inputs"), N_("Role"), N_("Path"), N_("Format"),
+    N_("Kinds of problem"))}
+_STATUS: Final = {"missing": N_("missing"), "changed": N_("changed"), "added": N_("added"),
+                  "intact": N_("intact")}
+_SEVERITY: Final = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+_VERDICT: Final = {"FAIL": N_("FAIL"), "OK": N_("OK")}
+_FORMAT: Final = {"vcard": N_("vcard"), "csv": N_("csv"), "manifest": N_("manifest")}
+_ROLE: Final = {"reference": N_("reference"), "checked": N_("checked"),
+                "manifest": N_("manifest")}
+#: A changed field, by its group (describe's field names are these English words).
+_FIELD: Final = {
+    "phone": N_("phone number"), "email": N_("e-mail address"), "photo": N_("photo"),
+    "name": N_("name"), "address": N_("address"), "date": N_("date"),
+    "organization": N_("company"), "note": N_("note"), "url": N_("website"),
+    "im": N_("chat address"), "category": N_("group"), "related": N_("related person"),
+    "other": N_("other detail")}
+
+
+_AGAINST: Final = N_("{checked} against {reference}")
+_ANOTHER: Final = N_("another problem (its technical description is in the JSON report)")
+_FAILED: Final = N_("Failed because")
+
+
+def english() -> bool:
+    """Whether the page is in English: then it says what it always said."""
+    return current_language() == "en"
+
+
+def word(text: str) -> str:
+    """One of the page's own words (:data:`_WORDS`) in the current language."""
+    return _(_WORDS[text])
+
+
+def status_word(status: str) -> str:
+    return _(_STATUS[status]) if status in _STATUS else status
+
+
+def severity_word(severity: str) -> str:
+    return _(_SEVERITY[severity]) if severity in _SEVERITY else severity
+
+
+def verdict_word(verdict: str) -> str:
+    return _(_VERDICT[verdict]) if verdict in _VERDICT else verdict
+
+
+def role_word(role: str) -> str:
+    return _(_ROLE[role]) if role in _ROLE else role
+
+
+def format_word(name: str) -> str:
+    return _(_FORMAT[name]) if name in _FORMAT else name
+
+
+def title_of(c: Mapping[str, Any]) -> str:
+    """A comparison's heading: ``"restore.vcf against backup.vcf"``."""
+    if english():
+        return heading(c)
+    names = {"checked": clean(c["checked"]), "reference": clean(c["reference"])}
+    texts = {"manifest": N_("{checked} against manifest {reference}"),
+             "diff": N_("{reference} → {checked}"),
+             "copies": N_("{reference} and {checked}")}
+    return _(texts.get(c["kind"], _AGAINST)).format(**names)
+
+
+def contact_cell(row: Mapping[str, Any]) -> str:
+    """The contact: its (masked) name, and in English its label (``UID …``) too."""
+    if english():
+        return contact_text(row)
+    return clean(row["name"]) if row.get("name") else _("(no name)")
+
+
+def where_cell(row: Mapping[str, Any], c: Mapping[str, Any]) -> str:
+    if english():
+        return where_text(row, c)
+    for side in ("reference", "checked"):
+        if row.get(side):
+            return _where(row[side], c[side])
+    return ""
+
+
+def details_cell(row: Mapping[str, Any], c: Mapping[str, Any]) -> str:
+    """What happened to a contact, each changed value with its (masked) before and after."""
+    if english():
+        return row_details(row, c)
+    status = row["status"]
+    copies = c["kind"] == "copies"
+    if status == "missing":
+        return (_("only in {file}") if copies else _("not in {file}")).format(
+            file=clean(c["reference" if copies else "checked"]))
+    if status == "added":
+        return (_("only in {file}") if copies else _("not in {file}")).format(
+            file=clean(c["checked" if copies else "reference"]))
+    parts = []
+    for ch in row["changes"]:
+        before = readable(ch["property"], ch["before"])
+        after = readable(ch["property"], ch["after"])
+        what = _(_FIELD.get(ch["field"], _FIELD["other"]))
+        before, after = (_value(ch["field"], v) for v in (before, after))
+        if ch["kind"] == "changed" and not (before or after):
+            parts.append(_("{what} changed").format(what=what))
+        elif ch["kind"] == "changed":
+            parts.append(_("{what} changed: {before} → {after}").format(
+                what=what, before=before, after=after))
+        elif ch["kind"] == "lost":
+            parts.append(_("{what} lost: {value}").format(what=what, value=before)
+                         if before else _("{what} lost").format(what=what))
+        else:
+            parts.append(_("{what} added: {value}").format(what=what, value=after)
+                         if after else _("{what} added").format(what=what))
+    return _("; ").join(parts)
+
+
+#: What :func:`.describe.readable` shows in place of a value, in words to translate.
+_SHOWN: Final = {w: w for w in (
+    N_("(damaged text)"), N_("[date]"), N_("[note]"), N_("[address]"), N_("[company]"),
+    N_("[job title]"), N_("[website]"), N_("[nickname]"), N_("[chat address]"))}
+_LENGTH: Final = re.compile(r"\[(\d[\d,]*) characters?\]")
+
+
+def _value(field: str, shown: str) -> str:
+    """A value as :func:`details_cell` shows it: a mask in words; no photo digest (a
+    hash says nothing to a person)."""
+    if field == "photo":
+        return ""
+    if shown in _SHOWN:
+        return _(_SHOWN[shown])
+    if (m := _LENGTH.fullmatch(shown)) is not None:
+        return _("[{n} characters]").format(n=m[1])
+    return shown
+
+
+def failed_title(gate: Mapping[str, Any]) -> str:
+    return failed_heading(gate) if english() else _(_FAILED)
+
+
+def failed_reasons(doc: Mapping[str, Any], gate: Mapping[str, Any]) -> list[str]:
+    """Why the job failed, one line each (in English the gate's own reasons)."""
+    if english():
+        return [clean(r) for r in gate["reasons"]]
+    out = []
+    texts = {"missing": N_("{n} contacts missing in {checked} (against {reference})"),
+             "changed": N_("{n} contacts changed in {checked} (against {reference})"),
+             "added": N_("{n} contacts added in {checked} (against {reference})")}
+    for c in doc.get("comparisons", []):
+        for status in ("missing", "changed", "added"):
+            n = c["counts"][status]
+            if n and status_fails(gate, c["kind"], status, n):
+                text = (N_("{n} contacts differ between {reference} and {checked}")
+                        if c["kind"] == "copies" else texts[status])
+                out.append(_(text).format(n=_int(n), checked=clean(c["checked"]),
+                                          reference=clean(c["reference"])))
+    for severity in ("error", "warning", "info"):
+        n = doc["summary"]["findings"].get(severity, 0)
+        if n and severity_fails(gate, severity):
+            out.append(_("{n} findings of level “{level}”").format(
+                n=_int(n), level=severity_word(severity)))
+    if gate.get("stale"):
+        out.append(_("the newest backup is older than --max-age allows"))
+    return out
+
+
+def finding_cell(f: Mapping[str, Any]) -> str:
+    """A finding in words: the plain words of its kind (in English its own message)."""
+    if english():
+        return clean(f["message"]) + (f" (suggested repair: {clean(f['suggestion'])})"
+                                      if f.get("suggestion") else "")
+    return _(_PROBLEMS.get(f["kind"], _ANOTHER))
