@@ -17,7 +17,7 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
@@ -251,6 +251,22 @@ def _file_members(fs: Any, path: str, label: str, *, url: str, access: Access,
     return [Member(label, data)]
 
 
+@contextmanager
+def _connected(url: str, access: Access, label: str) -> Iterator[tuple[Any, str]]:
+    """The backend's filesystem and the path in it, closed on the way out; any error of the
+    backend inside the block becomes a :class:`SourceError` naming ``label``."""
+    fs: Any = None
+    try:
+        fs, path = _open_fs(url, access)
+        yield fs, path
+    except (SourceError, UsageError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy
+        raise _fs_error(exc, label) from None
+    finally:
+        _close_fs(fs)
+
+
 def remote_members(url: str, access: Access, limits: Limits,
                    findings: list[Finding]) -> tuple[str, list[Member]]:
     """The members at ``url``: a CardDAV book's cards, or a remote file, folder or zip."""
@@ -259,9 +275,7 @@ def remote_members(url: str, access: Access, limits: Limits,
     if scheme in SCHEMES:
         return book_members(url, access, limits, findings)
     label = mask_url(url)
-    fs: Any = None
-    try:
-        fs, path = _open_fs(url, access)
+    with _connected(url, access, label) as (fs, path):
         if not fs.isdir(path):
             return label, _file_members(fs, path, label, url=url, access=access, limits=limits,
                                               findings=findings, top=True)
@@ -286,12 +300,6 @@ def remote_members(url: str, access: Access, limits: Limits,
                 findings.append(Finding.of("unreadable-entry", f"cannot be read: "
                                            f"{type(exc).__name__}", source=sub))
         return label, members
-    except (SourceError, UsageError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy
-        raise _fs_error(exc, label) from None
-    finally:
-        _close_fs(fs)
 
 
 #: Where fsspec backends put a file's modification time: local and sshfs ``mtime``,
@@ -303,17 +311,15 @@ def _info_time(info: Any) -> float | None:
     """The modification time (POSIX seconds) in one fsspec ``info`` entry, if it has one."""
     for key in _MTIME_KEYS:
         value = info.get(key) if isinstance(info, dict) else None
-        if isinstance(value, datetime.datetime):
-            when = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-            return when.timestamp()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
         if isinstance(value, str) and value:
             try:
-                when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
                 continue
-            return (when if when.tzinfo else when.replace(tzinfo=datetime.UTC)).timestamp()
+        if isinstance(value, datetime.datetime):  # (naive: the server's UTC)
+            return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).timestamp()
     return None
 
 
@@ -324,18 +330,9 @@ def remote_modified(url: str, access: Access) -> float | None:
     _refuse_password(url)
     if urllib.parse.urlsplit(url).scheme.lower() in SCHEMES:
         return None
-    label = mask_url(url)
-    fs: Any = None
-    try:
-        fs, path = _open_fs(url, access)
+    with _connected(url, access, mask_url(url)) as (fs, path):
         info = fs.info(path)
         entries = (list(fs.find(path, detail=True).values())
                    if info.get("type") == "directory" else [info])
         times = [t for t in map(_info_time, entries) if t is not None]
         return max(times) if times else None
-    except (SourceError, UsageError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - each backend raises its own; say which copy
-        raise _fs_error(exc, label) from None
-    finally:
-        _close_fs(fs)

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from .advice import _PROBLEMS, _int, _where
 from .describe import clean, contact_text, heading, readable, row_details, where_text
-from .gate import severity_fails, status_fails
+from .gate import failing
 from .i18n import N_, _, current_language
 from .text import failed_heading
 
@@ -51,6 +51,7 @@ _FIELD: Final = {
 _AGAINST: Final = N_("{checked} against {reference}")
 _ANOTHER: Final = N_("another problem (its technical description is in the JSON report)")
 _FAILED: Final = N_("Failed because")
+_COPIES_DIFFER: Final = N_("{n} contacts differ between {reference} and {checked}")
 
 
 def english() -> bool:
@@ -173,19 +174,14 @@ def failed_reasons(doc: Mapping[str, Any], gate: Mapping[str, Any]) -> list[str]
     texts = {"missing": N_("{n} contacts missing in {checked} (against {reference})"),
              "changed": N_("{n} contacts changed in {checked} (against {reference})"),
              "added": N_("{n} contacts added in {checked} (against {reference})")}
-    for c in doc.get("comparisons", []):
-        for status in ("missing", "changed", "added"):
-            n = c["counts"][status]
-            if n and status_fails(gate, c["kind"], status, n):
-                text = (N_("{n} contacts differ between {reference} and {checked}")
-                        if c["kind"] == "copies" else texts[status])
-                out.append(_(text).format(n=_int(n), checked=clean(c["checked"]),
-                                          reference=clean(c["reference"])))
-    for severity in ("error", "warning", "info"):
-        n = doc["summary"]["findings"].get(severity, 0)
-        if n and severity_fails(gate, severity):
+    for c, status, n in failing(doc, gate):
+        if c is None:
             out.append(_("{n} findings of level “{level}”").format(
-                n=_int(n), level=severity_word(severity)))
+                n=_int(n), level=severity_word(status)))
+            continue
+        text = _COPIES_DIFFER if c["kind"] == "copies" else texts[status]
+        out.append(_(text).format(n=_int(n), checked=clean(c["checked"]),
+                                  reference=clean(c["reference"])))
     if gate.get("stale"):
         out.append(_("the newest backup is older than --max-age allows"))
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,6 +26,7 @@ __all__ = [
     "FAIL_LEVELS",
     "STATUS_SEVERITY",
     "assess",
+    "failing",
     "format_duration",
     "newest_mtime",
     "parse_duration",
@@ -133,32 +134,39 @@ def assess(doc: Report, *, fail_on: str = "error", max_missing: int | None = Non
     reasons: list[str] = []
     gate: dict[str, Any] = {"fail_on": fail_on, "thresholds": limits, "max_age": max_age,
                             "stale": stale}
-    for c in doc.get("comparisons", []):
+    for c, status, n in failing(doc, gate):
+        if c is None:  # findings of a failing severity
+            reasons.append(f"{n:,} {status}-level finding{'' if n == 1 else 's'}")
+            continue
         where = (f"between {c['reference']} and {c['checked']}" if c["kind"] == "copies"
                  else f"in {c['checked']} (against {c['reference']})")
-        for status in ("missing", "changed", "added"):
-            n = c["counts"][status]
-            if not n:
-                continue
-            limit = limits[status]
-            failed = status_fails(gate, c["kind"], status, n)
-            if not failed:
-                continue
-            what = (f"{n:,} contact{'' if n == 1 else 's'} "
-                    + (f"only in {c['reference' if status == 'missing' else 'checked']}"
-                       if c["kind"] == "copies" and status != "changed" else _WORDS[status]))
-            reasons.append(f"{what} {where}" + (f" (more than --max-{status} {limit})"
-                                                  if limit is not None else ""))
-    counts = doc["summary"]["findings"]
-    for sev in sorted(Severity, key=lambda s: -s.rank):
-        if severity_fails(gate, sev.value) and counts.get(sev.value):
-            n = counts[sev.value]
-            reasons.append(f"{n:,} {sev.value}-level finding{'' if n == 1 else 's'}")
+        limit = limits[status]
+        what = (f"{n:,} contact{'' if n == 1 else 's'} "
+                + (f"only in {c['reference' if status == 'missing' else 'checked']}"
+                   if c["kind"] == "copies" and status != "changed" else _WORDS[status]))
+        reasons.append(f"{what} {where}" + (f" (more than --max-{status} {limit})"
+                                              if limit is not None else ""))
     if stale is not None:
         gate["stale"] = stale = stale + (f" (--max-age {max_age})" if max_age else "")
         reasons.append(stale)
     gate.update(failed=bool(reasons), reasons=reasons)
     return gate
+
+
+def failing(doc: Mapping[str, Any], gate: Mapping[str, Any]
+            ) -> Iterator[tuple[Mapping[str, Any] | None, str, int]]:
+    """What fails ``gate``, in the order the reasons are given: ``(comparison, status,
+    count)`` for contacts missing, changed or added, then ``(None, severity, count)`` for
+    findings, most severe first."""
+    for c in doc.get("comparisons", []):
+        for status in ("missing", "changed", "added"):
+            n = c["counts"][status]
+            if n and status_fails(gate, c["kind"], status, n):
+                yield c, status, n
+    counts = doc["summary"]["findings"]
+    for sev in sorted(Severity, key=lambda s: -s.rank):
+        if counts.get(sev.value) and severity_fails(gate, sev.value):
+            yield None, sev.value, counts[sev.value]
 
 
 def status_fails(gate: Mapping[str, Any], kind: str, status: str, count: int) -> bool:

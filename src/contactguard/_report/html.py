@@ -106,7 +106,7 @@ def _message(f: Mapping[str, Any]) -> str:
     """A finding's cell; in another language than English its English technical message
     is the tooltip (the JSON holds it too)."""
     text = finding_cell(f)
-    if text == clean(f["message"]) or text.startswith(clean(f["message"]) + " ("):
+    if english():  # (the cell is the message itself)
         return e(text)
     return f'<span title="{e(f["message"])}">{e(text)}</span>'
 
