@@ -302,3 +302,13 @@ def webdav_server(root: Path, users: dict[str, str]) -> Iterator[int]:
             "--config", str(config)]
     with process(args, port, root.parent):
         yield port
+
+
+@contextlib.contextmanager
+def s3_server(tmp: Path) -> Iterator[str]:
+    """moto's S3 server on a free port (its own process); yields its endpoint URL.  It
+    takes any access key: tests of credentials check what reaches the backend."""
+    port = free_port()
+    args = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with process(args, port, tmp):
+        yield f"http://127.0.0.1:{port}"

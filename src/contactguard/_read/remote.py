@@ -37,6 +37,9 @@ EXTRAS: Final = {"webdav": "webdav", "webdavs": "webdav", "dav": "webdav", "sftp
                  "ssh": "sftp", "s3": "s3", "s3a": "s3", "oss": "oss"}
 #: Protocols whose backend takes a user and password as ``auth=(user, password)``.
 _HTTP_AUTH: Final = frozenset({"webdav", "webdavs", "dav"})
+#: Protocols whose backend takes an access key as ``key=`` and ``secret=`` (s3fs, ossfs):
+#: ``--user`` is the key id, the password its secret.
+_KEY_AUTH: Final = frozenset({"s3", "s3a", "oss"})
 #: Protocols whose backend takes ``username=`` and ``password=``.
 _SSH_AUTH: Final = frozenset({"sftp", "ssh"})
 
@@ -123,6 +126,9 @@ def _storage_options(url: str, access: Access) -> dict[str, Any]:
         name = auth.user or user or ""
         if scheme in _HTTP_AUTH:
             options.setdefault("auth", (name, auth.password.reveal()))
+        elif scheme in _KEY_AUTH:  # an access key id and its secret
+            options.setdefault("key", name)
+            options.setdefault("secret", auth.password.reveal())
         elif scheme in _SSH_AUTH:
             options.setdefault("username", name)
             options.setdefault("password", auth.password.reveal())
@@ -182,6 +188,10 @@ def _fs_error(exc: BaseException, label: str) -> SourceError:
             s in text for s in ("401", "403", "Unauthorized", "Permission denied",
                                 "Authentication failed", "auth")):
         return CredentialsError(f"{label}: wrong credentials (the server refused them)")
+    if "NoCredentialsError" in type(exc).__name__ + text or "locate credentials" in text:
+        return CredentialsError(f"{label}: no credentials for the server; give --user "
+                                "KEY_ID with --password-env VAR (the secret key), or the "
+                                "backend's own settings (AWS_ACCESS_KEY_ID, ~/.aws)")
     if "Host key is not trusted" in text or "HostKeyNotVerifiable" in type(exc).__name__:
         return SourceError(f"{label}: the server's host key is not in ~/.ssh/known_hosts; "
                            "add it (ssh-keyscan), or give --storage-option known_hosts=null "
