@@ -229,3 +229,24 @@ def test_every_marked_message_reaches_the_catalog() -> None:
                     and node.args[0].value not in ids):
                 missing.append(f"{path.name}:{node.lineno}: {node.args[0].value[:50]}")
     assert missing == []
+
+
+def test_failed_reasons_in_chinese_say_the_side_and_the_limit() -> None:
+    from contactguard._report.detail import failed_reasons
+    from contactguard._report.gate import assess
+
+    counts = {"reference": 40, "intact": 36, "missing": 2, "changed": 0, "added": 2}
+    doc = {"comparisons": [{"kind": "copies", "reference": "a.vcf", "checked": "b.vcf",
+                            "counts": counts}],
+           "summary": {"findings": {"warning": 3}}}
+    gate = assess(doc, fail_on="warning", max_missing=1)
+    assert gate["reasons"] == ["2 contacts only in a.vcf between a.vcf and b.vcf "
+                               "(more than --max-missing 1)",
+                               "2 contacts only in b.vcf between a.vcf and b.vcf",
+                               "3 warning-level findings"]
+    with use_language("zh-CN"):
+        assert failed_reasons(doc, gate) == [
+            "2 个联系人只在 a.vcf 中（a.vcf 与 b.vcf 之间）（超过了 --max-missing 1）",
+            "2 个联系人只在 b.vcf 中（a.vcf 与 b.vcf 之间）", "3 个“警告”级别的问题"]
+        undated = {**gate, "stale": "cannot tell how old x.vcf is: none has a time"}
+        assert failed_reasons(doc, undated)[-1] == "无法判断备份有多旧：没有一个文件带有修改时间"

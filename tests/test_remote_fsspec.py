@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import json
 import os
@@ -238,3 +239,32 @@ def test_max_age_asks_the_server_how_old_a_copy_is(kind: str,
 
 def test_max_age_of_a_carddav_account_cannot_be_told() -> None:
     assert url_modified("carddav://127.0.0.1:9/books/") is None  # (nothing is asked)
+
+
+@pytest.mark.parametrize(("info", "expected"), [
+    ({"mtime": 1_700_000_000.5}, 1_700_000_000.5),
+    ({"mtime": "1700000000"}, 1_700_000_000.0),
+    ({"mtime": 1_700_000_000_000}, 1_700_000_000.0),  # milliseconds
+    ({"LastModified": datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.UTC)},
+     1_700_000_000.0),
+    ({"modified": datetime.datetime(2023, 11, 14, 22, 13, 20)}, 1_700_000_000.0),  # naive: UTC
+    ({"updated": "2023-11-14T22:13:20Z"}, 1_700_000_000.0),
+    ({"Last-Modified": "Tue, 14 Nov 2023 22:13:20 GMT"}, 1_700_000_000.0),  # HTTP
+    ({"mtime": float("nan"), "modified": "2023-11-14T22:13:20+00:00"}, 1_700_000_000.0),
+    ({"mtime": "yesterday"}, None),
+    ({"size": 3}, None),
+])
+def test_modification_times_as_each_backend_gives_them(info: dict[str, object],
+                                                       expected: float | None) -> None:
+    from contactguard._read.remote import _info_time
+
+    assert _info_time(info) == expected
+
+
+def test_an_undated_copy_is_named_without_its_user() -> None:
+    from contactguard._report.gate import stale_reason
+
+    reason = stale_reason(["carddav://ada@127.0.0.1:9/books/"], datetime.timedelta(days=1),
+                          now=time.time(), modified=lambda _: None)
+    assert reason is not None and reason.startswith("cannot tell how old carddav://127.0.0.1:9/")
+    assert "ada" not in reason

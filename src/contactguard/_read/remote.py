@@ -13,6 +13,8 @@ its URL with any user information removed.
 from __future__ import annotations
 
 import datetime
+import email.utils
+import math
 import re
 import time
 import urllib.parse
@@ -313,23 +315,43 @@ def remote_members(url: str, access: Access, limits: Limits,
 
 
 #: Where fsspec backends put a file's modification time: local and sshfs ``mtime``,
-#: webdav4 ``modified``, s3fs ``LastModified``, ossfs ``last_modified``, gcsfs ``updated``.
-_MTIME_KEYS: Final = ("mtime", "modified", "LastModified", "last_modified", "updated")
+#: webdav4 ``modified``, s3fs ``LastModified``, ossfs ``last_modified``, gcsfs ``updated``,
+#: HTTP ``Last-Modified`` (RFC 1123 text).
+_MTIME_KEYS: Final = ("mtime", "modified", "LastModified", "last_modified", "updated",
+                      "Last-Modified")
+#: A number above this is milliseconds since the epoch, not seconds (year 5138 in s).
+_MILLISECONDS: Final = 1e11
+
+
+def _when(value: object) -> float | None:
+    """POSIX seconds of one time value as a backend gives it, or ``None``."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            try:
+                value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                try:
+                    value = email.utils.parsedate_to_datetime(text)  # RFC 1123, HTTP's
+                except (TypeError, ValueError, IndexError):
+                    return None
+    if isinstance(value, datetime.datetime):  # (naive: the server's UTC)
+        return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).timestamp()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value / 1000 if value > _MILLISECONDS else float(value)
+    return None
 
 
 def _info_time(info: Any) -> float | None:
     """The modification time (POSIX seconds) in one fsspec ``info`` entry, if it has one."""
+    if not isinstance(info, dict):
+        return None
     for key in _MTIME_KEYS:
-        value = info.get(key) if isinstance(info, dict) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str) and value:
-            try:
-                value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-        if isinstance(value, datetime.datetime):  # (naive: the server's UTC)
-            return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).timestamp()
+        when = _when(info.get(key))
+        if when is not None:
+            return when
     return None
 
 

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from .advice import _PROBLEMS, _int, _where
 from .describe import clean, contact_text, heading, readable, row_details, where_text
-from .gate import failing
+from .gate import UNDATED, failing
 from .i18n import N_, _, current_language
 from .text import failed_heading
 
@@ -51,7 +51,10 @@ _FIELD: Final = {
 _AGAINST: Final = N_("{checked} against {reference}")
 _ANOTHER: Final = N_("another problem (its technical description is in the JSON report)")
 _FAILED: Final = N_("Failed because")
-_COPIES_DIFFER: Final = N_("{n} contacts differ between {reference} and {checked}")
+_REASONS: Final = {
+    "missing": N_("{n} contacts missing in {checked} (against {reference})"),
+    "changed": N_("{n} contacts changed in {checked} (against {reference})"),
+    "added": N_("{n} contacts added in {checked} (against {reference})")}
 
 
 def english() -> bool:
@@ -171,19 +174,27 @@ def failed_reasons(doc: Mapping[str, Any], gate: Mapping[str, Any]) -> list[str]
     if english():
         return [clean(r) for r in gate["reasons"]]
     out = []
-    texts = {"missing": N_("{n} contacts missing in {checked} (against {reference})"),
-             "changed": N_("{n} contacts changed in {checked} (against {reference})"),
-             "added": N_("{n} contacts added in {checked} (against {reference})")}
     for c, status, n in failing(doc, gate):
         if c is None:
             out.append(_("{n} findings of level “{level}”").format(
                 n=_int(n), level=severity_word(status)))
             continue
-        text = _COPIES_DIFFER if c["kind"] == "copies" else texts[status]
-        out.append(_(text).format(n=_int(n), checked=clean(c["checked"]),
-                                  reference=clean(c["reference"])))
-    if gate.get("stale"):
-        out.append(_("the newest backup is older than --max-age allows"))
+        if c["kind"] == "copies" and status != "changed":  # (the side it is on)
+            text = _("{n} contacts only in {file} (between {reference} and {checked})").format(
+                n=_int(n), file=clean(c["reference" if status == "missing" else "checked"]),
+                reference=clean(c["reference"]), checked=clean(c["checked"]))
+        else:
+            text = _(_REASONS[status]).format(n=_int(n), checked=clean(c["checked"]),
+                                              reference=clean(c["reference"]))
+        limit = gate["thresholds"].get(status)
+        if limit is not None:
+            text += _(" (more than --max-{status} {limit})").format(status=status, limit=limit)
+        out.append(text)
+    stale = gate.get("stale")
+    if stale:
+        out.append(_("cannot tell how old the backups are: none has a modification time")
+                   if stale.startswith(UNDATED) else
+                   _("the newest backup is older than --max-age allows"))
     return out
 
 
@@ -192,4 +203,7 @@ def finding_cell(f: Mapping[str, Any]) -> str:
     if english():
         return clean(f["message"]) + (f" (suggested repair: {clean(f['suggestion'])})"
                                       if f.get("suggestion") else "")
-    return _(_PROBLEMS.get(f["kind"], _ANOTHER))
+    text = _(_PROBLEMS.get(f["kind"], _ANOTHER))
+    if f.get("suggestion"):
+        text += _(" (suggested repair: {suggestion})").format(suggestion=clean(f["suggestion"]))
+    return text

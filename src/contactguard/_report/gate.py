@@ -20,11 +20,13 @@ from typing import Any, Final
 
 from .._core import SourceError, UsageError
 from .._model import Severity
+from .._read import mask_location
 from .model import Report
 
 __all__ = [
     "FAIL_LEVELS",
     "STATUS_SEVERITY",
+    "UNDATED",
     "assess",
     "failing",
     "format_duration",
@@ -89,6 +91,10 @@ def newest_mtime(path: str | os.PathLike[str]) -> float:
     return max(times)
 
 
+#: How :func:`stale_reason` begins when no backup can be dated.
+UNDATED: Final = "cannot tell how old "
+
+
 def stale_reason(paths: Iterable[str | os.PathLike[str]], max_age: datetime.timedelta, *,
                  now: float,
                  modified: Callable[[str | os.PathLike[str]], float | None] = newest_mtime,
@@ -101,9 +107,9 @@ def stale_reason(paths: Iterable[str | os.PathLike[str]], max_age: datetime.time
     paths = list(paths)
     times = [t for t in map(modified, paths) if t is not None]
     if not times:
-        return ("cannot tell how old " + ", ".join(map(str, paths)) + " is: nothing gives "
-                "a modification time (a CardDAV account is a live address book, not a "
-                "dated backup)")
+        return (UNDATED + ", ".join(mask_location(str(p)) for p in paths) + " is: none has "
+                "a modification time (a CardDAV account is a live address book with no date "
+                "of its own; other servers may send none)")
     newest = max(times)
     age = datetime.timedelta(seconds=max(now - newest, 0.0))
     if age <= max_age:
