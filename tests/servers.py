@@ -41,10 +41,11 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes] | None = None) -> Non
 
 
 @contextlib.contextmanager
-def process(args: list[str], port: int, cwd: Path) -> Iterator[subprocess.Popen[bytes]]:
+def process(args: list[str], port: int, cwd: Path, env: dict[str, str] | None = None
+            ) -> Iterator[subprocess.Popen[bytes]]:
     log = (cwd / "server.log").open("wb")
     proc = subprocess.Popen(args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "HOME": str(cwd)})
+                            env={**os.environ, "HOME": str(cwd), **(env or {})})
     try:
         wait_for_port(port, proc)
         yield proc
@@ -305,10 +306,13 @@ def webdav_server(root: Path, users: dict[str, str]) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def s3_server(tmp: Path) -> Iterator[str]:
+def s3_server(tmp: Path, *, unchecked: int | None = None) -> Iterator[str]:
     """moto's S3 server on a free port (its own process); yields its endpoint URL.  It
-    takes any access key: tests of credentials check what reaches the backend."""
+    takes any access key, unless ``unchecked`` is given: then only that many requests go
+    unchecked (enough to make an IAM user and its key), and every later one must be
+    signed with a key the server made."""
     port = free_port()
     args = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    with process(args, port, tmp):
+    env = None if unchecked is None else {"INITIAL_NO_AUTH_ACTION_COUNT": str(unchecked)}
+    with process(args, port, tmp, env):
         yield f"http://127.0.0.1:{port}"

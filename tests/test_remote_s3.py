@@ -41,9 +41,9 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, secret: str = SECRET) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(CG_TEST_SECRET=SECRET, AWS_DEFAULT_REGION="us-east-1",
+    env.update(CG_TEST_SECRET=secret, AWS_DEFAULT_REGION="us-east-1",
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     return subprocess.run([sys.executable, "-m", "contactguard", *args], capture_output=True,
                           text=True, timeout=120, check=False, env=env)
@@ -81,6 +81,47 @@ def test_the_access_key_comes_from_user_and_password_env(endpoint: str) -> None:
     keyed = _cli("check", "s3://books/whole.vcf", *_options(endpoint))
     assert keyed.returncode == 0, keyed.stderr
     assert SECRET not in bare.stderr + keyed.stderr + keyed.stdout
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    """A server that checks signatures, as S3 does: (endpoint, key id, secret) of the one
+    key it made, with books/whole.vcf in a bucket only that key may read."""
+    boto3 = pytest.importorskip("boto3")
+    with s3_server(tmp_path_factory.mktemp("s3auth"), unchecked=3) as url:
+        iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1",
+                           aws_access_key_id="bootstrap",
+                           aws_secret_access_key="bootstrap")  # noqa: S106 - unchecked
+        iam.create_user(UserName="backup")  # the three unchecked requests
+        iam.put_user_policy(UserName="backup", PolicyName="all", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        made = iam.create_access_key(UserName="backup")["AccessKey"]
+        key_id, secret = made["AccessKeyId"], made["SecretAccessKey"]
+        fs = s3fs.S3FileSystem(key=key_id, secret=secret, skip_instance_cache=True,
+                               client_kwargs={"endpoint_url": url})
+        fs.mkdir("books")
+        fs.pipe({"books/whole.vcf": BACKUP.read_bytes()})
+        yield url, key_id, secret
+
+
+@pytest.mark.parametrize("wrong", ["secret", "key id"])
+def test_a_refused_key_is_the_key_exit_code_with_a_sentence(
+        signed: tuple[str, str, str], wrong: str) -> None:
+    """A wrong secret (SignatureDoesNotMatch) or an unknown key id (InvalidAccessKeyId):
+    exit 3, said as refused credentials, with neither secret in what is printed."""
+    url, key_id, secret = signed
+    where = ("--storage-option", f"endpoint_url={url}", "--password-env", "CG_TEST_SECRET")
+    right = _cli("check", "s3://books/whole.vcf", "--user", key_id, *where,
+                 secret=secret)
+    assert right.returncode == 0, right.stderr
+    user = key_id if wrong == "secret" else "AKIAUNKNOWNKEY000000"
+    refused = _cli("check", "s3://books/whole.vcf", "--user", user, *where,
+                   secret="not-" + secret if wrong == "secret" else secret)
+    assert refused.returncode == 3, refused.stdout + refused.stderr
+    assert "s3://books/whole.vcf: wrong credentials (the server refused them)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert secret not in right.stdout + right.stderr + refused.stdout + refused.stderr
 
 
 def test_max_age_reads_the_objects_last_modified(endpoint: str) -> None:
