@@ -16,7 +16,8 @@ from typing import Any, Final
 from .describe import clean
 from .i18n import N_, _, ngettext
 
-__all__ = ["ADVISED_COMMANDS", "advice_html", "advice_lines", "headline", "next_steps"]
+__all__ = ["ADVISED_COMMANDS", "PROBLEMS", "advice_html", "advice_lines", "grouped", "headline",
+           "next_steps", "where_said"]
 
 #: Commands whose human reports open with the advice.
 ADVISED_COMMANDS: Final = frozenset({"check", "verify", "repair"})
@@ -38,7 +39,7 @@ _FIELDS: Final = {
     "other": (N_("{n} other detail"), N_("{n} other details")),
 }
 #: Finding kind -> what it means, in words (anything else: "another problem").
-_PROBLEMS: Final = {
+PROBLEMS: Final = {
     "mojibake": N_("text was read with the wrong character set (it can be repaired)"),
     "replacement-character": N_("some characters were lost (this file cannot bring them "
                                 "back; the backup can)"),
@@ -85,7 +86,8 @@ _DELETE: Final = N_("Delete the old, damaged copy of each contact listed as dama
                     "(it now appears twice; keep the complete one).")
 
 
-def _int(n: int) -> str:
+def grouped(n: int) -> str:
+    """``12,345``: a count with its thousands grouped."""
     return f"{n:,}"
 
 
@@ -108,7 +110,7 @@ def headline(doc: Mapping[str, Any]) -> str:
         return _then(_comparison_headline(doc, comps, repair), ngettext(
             "{n} more copy could be read only in part and was not checked.",
             "{n} more copies could be read only in part and were not checked.",
-            len(partial)).format(n=_int(len(partial))))
+            len(partial)).format(n=grouped(len(partial))))
     if doc["command"] == "check" or not comps:
         return _check_headline(doc)
     return _comparison_headline(doc, comps, repair)
@@ -123,7 +125,7 @@ def _comparison_headline(doc: Mapping[str, Any], comps: list[Mapping[str, Any]],
     total = sum(c["counts"]["reference"] for c in comps)
     missing = sum(c["counts"]["missing"] for c in comps)
     changed = sum(c["counts"]["changed"] for c in comps)
-    values = {"missing": _int(missing), "changed": _int(changed), "total": _int(total)}
+    values = {"missing": grouped(missing), "changed": grouped(changed), "total": grouped(total)}
     if missing and changed:
         text = _("{missing} of {total} contacts did not come back and {changed} came back "
                  "damaged.").format(**values)
@@ -135,7 +137,7 @@ def _comparison_headline(doc: Mapping[str, Any], comps: list[Mapping[str, Any]],
         errors = doc["summary"]["findings"].get("error", 0)
         if errors:
             return _("All {total} contacts came back, but the restored file has {n} "
-                     "damaged places (see --verbose).").format(n=_int(errors), **values)
+                     "damaged places (see --verbose).").format(n=grouped(errors), **values)
         return _("All {total} contacts came back complete.").format(**values)
     if repair is None:
         return _then(text, _("To fix it, make a repair file and import it — steps below."))
@@ -157,19 +159,19 @@ def _check_headline(doc: Mapping[str, Any]) -> str:
     elsewhere = sum(f["contact"] is None for f in doc["findings"])
     files = len(doc["inputs"])
     where = (clean(doc["inputs"][0]["path"]) if files == 1
-             else _("The {n} files").format(n=_int(files)))
+             else _("The {n} files").format(n=grouped(files)))
     if not doc["findings"]:
         return _("{where} holds {n} contacts, and nothing in it is damaged.").format(
-            where=where, n=_int(contacts))
+            where=where, n=grouped(contacts))
     if contacts == 0 and any(f["kind"] in _NOT_A_BACKUP for f in doc["findings"]):
         return _("{where} is not a backup: it holds no contacts. Check that you chose the "
                  "right file.").format(where=where)
     text = _("{where} holds {n} contacts; {bad} of them have problems.").format(
-        where=where, n=_int(contacts), bad=_int(len(bad)))
+        where=where, n=grouped(contacts), bad=grouped(len(bad)))
     if elsewhere:
         text = _then(text, ngettext("{n} problem is outside any contact.",
                                "{n} problems are outside any contact.",
-                               elsewhere).format(n=_int(elsewhere)))
+                               elsewhere).format(n=grouped(elsewhere)))
     return text
 
 
@@ -177,23 +179,23 @@ def _file_repair_headline(doc: Mapping[str, Any], repair: Mapping[str, Any]) -> 
     made, left = repair["repairs"], len(doc["findings"])
     if repair["written"]:
         text = ngettext("{n} repair made in {file}.", "{n} repairs made in {file}.",
-                        made).format(n=_int(made), file=clean(repair["output"]))
+                        made).format(n=grouped(made), file=clean(repair["output"]))
     else:
         text = ngettext("{n} repair can be made (nothing was written: --dry-run).",
                         "{n} repairs can be made (nothing was written: --dry-run).",
-                        made).format(n=_int(made))
+                        made).format(n=grouped(made))
     if left:
         text = _then(text, ngettext(
             "{n} problem cannot be repaired with certainty and is listed below.",
             "{n} problems cannot be repaired with certainty and are listed below.",
-            left).format(n=_int(left)))
+            left).format(n=grouped(left)))
     return text
 
 
 def _counted(field: str, n: int) -> str:
     one, many = _FIELDS.get(field, _FIELDS["other"])
     # both forms are catalog entries of their own (a table of N_ marks, not ngettext)
-    return _(one if n == 1 else many).format(n=_int(n))
+    return _(one if n == 1 else many).format(n=grouped(n))
 
 
 def _what_happened(row: Mapping[str, Any]) -> str:
@@ -222,13 +224,14 @@ def _join(parts: Sequence[str]) -> str:
     return _(", ").join(parts)
 
 
-def _where(side: Mapping[str, Any] | None, path: str) -> str:
+def where_said(side: Mapping[str, Any] | None, path: str) -> str:
+    """Where a contact is, in the reader's words: "FILE, contact N, line L"."""
     if not side:
         return clean(path)
     if side.get("line") is not None:
         return _("{file}, contact {n}, line {line}").format(
-            file=clean(path), n=_int(side["index"] + 1), line=_int(side["line"]))
-    return _("{file}, contact {n}").format(file=clean(path), n=_int(side["index"] + 1))
+            file=clean(path), n=grouped(side["index"] + 1), line=grouped(side["line"]))
+    return _("{file}, contact {n}").format(file=clean(path), n=grouped(side["index"] + 1))
 
 
 def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
@@ -241,7 +244,7 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
             if row["status"] not in {"missing", "changed"}:
                 continue
             name = clean(row["name"]) if row.get("name") else _("(no name)")
-            where = _where(row.get("reference"), comp["reference"])
+            where = where_said(row.get("reference"), comp["reference"])
             lines.append("• " + _("{name} (in the backup: {where}): {what}").format(
                 name=name, where=where, what=_what_happened(row)))
         if added:
@@ -250,22 +253,22 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
                 "lost; after a repair it is the old copy to delete).",
                 "{n} contacts are in the restored book but not in the backup (nothing is "
                 "lost; after a repair they are the old copies to delete).",
-                added).format(n=_int(added)))
+                added).format(n=grouped(added)))
     if doc["command"] == "check" or (doc.get("repair") or {}).get("kind") == "file":
         by_contact: dict[tuple[str, int | None], list[Mapping[str, Any]]] = {}
         for f in doc["findings"]:
             by_contact.setdefault((f.get("source") or "", f["contact"]), []).append(f)
         for (source, contact), found in by_contact.items():
-            what = _join(list(dict.fromkeys(_(_PROBLEMS.get(f["kind"], _ANOTHER))
+            what = _join(list(dict.fromkeys(_(PROBLEMS.get(f["kind"], _ANOTHER))
                                             for f in found)))
             line: int | None = found[0].get("line")
             if contact is None and line is None:
                 where = clean(source)
             elif contact is None:
                 where = _("{file}, line {line}").format(file=clean(source),
-                                                        line=_int(line or 0))
+                                                        line=grouped(line or 0))
             else:
-                where = _where({"index": contact, "line": line}, source)
+                where = where_said({"index": contact, "line": line}, source)
             lines.append("• " + _("{where}: {what}").format(where=where, what=what))
     return lines
 
@@ -298,7 +301,7 @@ def next_steps(doc: Mapping[str, Any]) -> list[str]:
                 "numbers than it has columns for): add it by hand, or use --for ios.",
                 "{n} details cannot be carried by this file format (photos, or more "
                 "numbers than it has columns for): add them by hand, or use --for ios.",
-                len(repair["left_out"])).format(n=_int(len(repair["left_out"]))))
+                len(repair["left_out"])).format(n=grouped(len(repair["left_out"]))))
         comp = comps[0] if comps else {"checked": "RESTORED", "reference": "BACKUP"}
         steps.append(_("Check the result before importing: contactguard verify {checked} "
                        "--plus {file} --against {reference}").format(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .advice import _PROBLEMS, _int, _where
+from .advice import PROBLEMS, grouped, where_said
 from .describe import clean, contact_text, heading, readable, row_details, where_text
 from .gate import UNDATED, failing
 from .i18n import N_, _, current_language
@@ -110,7 +110,7 @@ def where_cell(row: Mapping[str, Any], c: Mapping[str, Any]) -> str:
         return where_text(row, c)
     for side in ("reference", "checked"):
         if row.get(side):
-            return _where(row[side], c[side])
+            return where_said(row[side], c[side])
     return ""
 
 
@@ -177,14 +177,14 @@ def failed_reasons(doc: Mapping[str, Any], gate: Mapping[str, Any]) -> list[str]
     for c, status, n in failing(doc, gate):
         if c is None:
             out.append(_("{n} findings of level “{level}”").format(
-                n=_int(n), level=severity_word(status)))
+                n=grouped(n), level=severity_word(status)))
             continue
         if c["kind"] == "copies" and status != "changed":  # (the side it is on)
             text = _("{n} contacts only in {file} (between {reference} and {checked})").format(
-                n=_int(n), file=clean(c["reference" if status == "missing" else "checked"]),
+                n=grouped(n), file=clean(c["reference" if status == "missing" else "checked"]),
                 reference=clean(c["reference"]), checked=clean(c["checked"]))
         else:
-            text = _(_REASONS[status]).format(n=_int(n), checked=clean(c["checked"]),
+            text = _(_REASONS[status]).format(n=grouped(n), checked=clean(c["checked"]),
                                               reference=clean(c["reference"]))
         limit = gate["thresholds"].get(status)
         if limit is not None:
@@ -203,7 +203,7 @@ def finding_cell(f: Mapping[str, Any]) -> str:
     if english():
         return clean(f["message"]) + (f" (suggested repair: {clean(f['suggestion'])})"
                                       if f.get("suggestion") else "")
-    text = _(_PROBLEMS.get(f["kind"], _ANOTHER))
+    text = _(PROBLEMS.get(f["kind"], _ANOTHER))
     if f.get("suggestion"):
         text += _(" (suggested repair: {suggestion})").format(suggestion=clean(f["suggestion"]))
     return text
