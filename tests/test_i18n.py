@@ -250,3 +250,70 @@ def test_failed_reasons_in_chinese_say_the_side_and_the_limit() -> None:
             "2 个联系人只在 b.vcf 中（a.vcf 与 b.vcf 之间）", "3 个“警告”级别的问题"]
         undated = {**gate, "stale": "cannot tell how old x.vcf is: none has a time"}
         assert failed_reasons(doc, undated)[-1] == "无法判断备份有多旧：没有一个文件带有修改时间"
+
+
+def test_diff_dupes_and_manifest_pages_in_chinese(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The technical commands' pages too: their summary, duplicate members (masked name,
+    where) and the evidence of each pair."""
+    monkeypatch.chdir(EXAMPLES)
+    monkeypatch.setenv("CG_TEST_PASSPHRASE", "lantern-quokka-81-ferry-violet")
+    both = tmp_path / "both.vcf"
+    both.write_bytes((EXAMPLES / "backup-iphone.vcf").read_bytes()
+                     + (EXAMPLES / "restore-android.vcf").read_bytes())
+    runs = [("diff", "backup-iphone.vcf", "restore-android.vcf"),
+            ("dupes", str(both)),
+            ("manifest", "backup-iphone.vcf", "-o", str(tmp_path / "m.json"),
+             "--key-env", "CG_TEST_PASSPHRASE", "--report", str(tmp_path / "m.html"))]
+    pages = []
+    for argv in runs:
+        _, page = _run(capsys, *argv, "--format", "html", "--lang", "zh-CN")
+        if "--report" in argv:  # (the manifest goes to -o, the page to --report)
+            page = (tmp_path / "m.html").read_text(encoding="utf-8")
+        assert "<html lang=zh-CN>" in page
+        text = _page_text(page)
+        for kind in sorted(KINDS, key=len, reverse=True):
+            text = text.replace(kind, " ")
+        text = re.sub(r"\S+:\d+", " ", text)  # file:line
+        text = re.sub(r"hmac-sha256|sha256", " ", text)
+        paths = [a for a in argv if a.endswith((".vcf", ".json", ".html"))]
+        assert _english_words(text, *paths) == [], (argv, _english_words(text, *paths))
+        pages.append(page)
+    diff, dupes, manifest = pages
+    assert "40 个联系人中 34 个完好，2 个缺失，4 个被改动，新增 0 个；文件中发现 4 个问题（4 个错误）" in diff
+    assert "78 个联系人中有 36 组重复（共 72 个联系人）" in dupes
+    assert "#1 与 #48：资料完全相同" in dupes
+    assert "#18 与 #77：姓名相同、电话号码相同" in dupes
+    assert "朱**（" in dupes and "第 48 个联系人，第 542 行）" in dupes
+    assert "已将 40 个联系人的清单写入" in manifest
+    _, english = _run(capsys, *runs[1], "--format", "html", "--lang", "en")
+    assert "#18 and #77: same name, same phone number" in english  # (unchanged)
+
+
+def test_every_duplicate_reason_has_chinese_words() -> None:
+    """Each reason the scorer can give a pair is in the page's table (else a Chinese page
+    would show it in English): the string literals given to agree/disagree and the
+    agreed/disagreed lists, and the name-similarity pattern."""
+    from contactguard._report.detail import _EVIDENCE, _SIMILAR  # noqa: PLC0415
+
+    tree = ast.parse((ROOT / "src/contactguard/_duplicates/scoring.py").read_text("utf-8"))
+    reasons = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            args = [a for a in node.args if isinstance(a, ast.Constant)
+                    and isinstance(a.value, str)]
+            if node.func.attr in {"agree", "disagree"} and len(args) >= 2:
+                reasons.add(args[1].value)
+            elif node.func.attr in {"append", "insert"} and args:
+                reasons.add(args[-1].value)
+        if isinstance(node, ast.IfExp) and all(isinstance(x, ast.Constant)
+                                                for x in (node.body, node.orelse)):
+            reasons.update(x.value for x in (node.body, node.orelse)  # type: ignore[attr-defined]
+                           if isinstance(x.value, str) and " " in x.value)  # type: ignore[attr-defined]
+    reasons |= {"same given name", "same family name", "name similarity 0.91",
+                "given name similarity 0.88", "identical user data",
+                "you decided these are the same person"}
+    assert len(reasons) > 25
+    missing = sorted(r for r in reasons if r not in _EVIDENCE and not _SIMILAR.fullmatch(r))
+    assert missing == []

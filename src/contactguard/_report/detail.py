@@ -16,14 +16,24 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .advice import PROBLEMS, grouped, where_said
-from .describe import clean, contact_text, heading, readable, row_details, where_text
+from .describe import (
+    clean,
+    contact_text,
+    group_reasons,
+    heading,
+    member_text,
+    readable,
+    row_details,
+    where_text,
+)
 from .gate import UNDATED, failing
 from .i18n import N_, _, current_language
 from .text import failed_heading
 
 __all__ = ["contact_cell", "details_cell", "english", "failed_reasons", "failed_title",
-           "finding_cell", "format_word", "role_word", "severity_word", "status_word",
-           "title_of", "verdict_word", "where_cell", "word"]
+           "finding_cell", "format_word", "group_reason_cells", "member_cell", "role_word",
+           "severity_word", "status_word", "summary_cell", "title_of", "verdict_word",
+           "where_cell", "word"]
 
 #: Words of the page: English as the page has always said them (the msgids).
 _WORDS: Final = {w: w for w in (
@@ -207,3 +217,99 @@ def finding_cell(f: Mapping[str, Any]) -> str:
     if f.get("suggestion"):
         text += _(" (suggested repair: {suggestion})").format(suggestion=clean(f["suggestion"]))
     return text
+
+
+def _findings_said(doc: Mapping[str, Any]) -> str:
+    counts = doc["summary"]["findings"]
+    total = sum(counts.values())
+    if not total:
+        return _("no problems found in the files")
+    parts = [_("{n} {level}").format(n=grouped(counts[s]), level=severity_word(s))
+             for s in ("error", "warning", "info") if counts.get(s)]
+    return _("{n} problems found in the files ({levels})").format(
+        n=grouped(total), levels=_(", ").join(parts))
+
+
+def summary_cell(doc: Mapping[str, Any]) -> str:
+    """The summary line of a ``diff``, ``manifest`` or ``dupes`` page (in English the
+    report's own summary text)."""
+    if english():
+        return clean(doc["summary"]["text"])
+    command = doc["command"]
+    if command == "dupes":
+        groups = doc.get("groups", [])
+        people = sum(len(g["members"]) for g in groups)
+        total = sum(i["contacts"] for i in doc["inputs"])
+        said = _("{groups} groups of duplicates ({people} contacts) among {total} contacts"
+                 ).format(groups=grouped(len(groups)), people=grouped(people),
+                          total=grouped(total))
+    elif command == "manifest" and doc.get("manifest"):
+        m = doc["manifest"]
+        said = _("a manifest of {n} contacts written to {path}").format(
+            n=grouped(m["contacts"]), path=clean(m["path"]))
+    elif command == "diff" and doc["comparisons"]:
+        n = doc["comparisons"][0]["counts"]
+        said = _("{intact} of {total} contacts intact, {missing} missing, {changed} changed, "
+                 "{added} added").format(
+            intact=grouped(n["intact"]), total=grouped(n["reference"]),
+            missing=grouped(n["missing"]), changed=grouped(n["changed"]),
+            added=grouped(n["added"]))
+    else:
+        return clean(doc["summary"]["text"])
+    return said + _("; ") + _findings_said(doc)
+
+
+def member_cell(member: Mapping[str, Any]) -> str:
+    """A duplicate group member: its (masked) name and where it is in the file."""
+    if english():
+        return member_text(member)
+    name = clean(member["name"]) if member.get("name") else _("(no name)")
+    return _("{name} ({where})").format(name=name, where=where_said(
+        {"index": member["index"], "line": member.get("line")}, member["source"]))
+
+
+#: What :mod:`contactguard._duplicates.scoring` says of a pair (the msgids are its words).
+_EVIDENCE: Final = {w: w for w in (
+    N_("identical user data"), N_("you decided these are the same person"),
+    N_("same name"), N_("same given name"), N_("same family name"),
+    N_("names agree when romanized (pinyin)"),
+    N_("family name agrees as written in Hong Kong or Taiwan"),
+    N_("given and family names swapped"), N_("one name in the other field"),
+    N_("given name matches an initial"), N_("given names are a name and its nickname"),
+    N_("different given names"), N_("different family names"),
+    N_("same postcode"), N_("different postcodes"), N_("same street number"),
+    N_("different street numbers"), N_("same street, other address line"),
+    N_("same building or area"), N_("same street"), N_("different streets"),
+    N_("same town"), N_("different towns"), N_("same state or region"),
+    N_("same phone number"), N_("no phone number in common"), N_("same email"),
+    N_("no email in common"), N_("no phone number or email in common"),
+    N_("same birthday"), N_("birthdays differ by one typo"), N_("different birthdays"),
+    N_("same organization"))}
+_SIMILAR: Final = re.compile(r"(name|given name|family name) similarity (\d\.\d\d)")
+_SIMILARITY: Final = {"name": N_("names alike ({score})"),
+                      "given name": N_("given names alike ({score})"),
+                      "family name": N_("family names alike ({score})")}
+
+
+def _evidence(reason: str) -> str:
+    if reason in _EVIDENCE:
+        return _(_EVIDENCE[reason])
+    if (m := _SIMILAR.fullmatch(reason)) is not None:
+        return _(_SIMILARITY[m[1]]).format(score=m[2])
+    return reason  # (a reason this page has no words for stays as the JSON says it)
+
+
+def group_reason_cells(group: Mapping[str, Any]) -> list[str]:
+    """Why a group's contacts look like one person, pair by pair."""
+    if english():
+        return group_reasons(group)
+    out = []
+    for p in group["pairs"]:
+        agreed = _(", ").join(_evidence(r) for r in p["agreed"]) or _("identical user data")
+        text = _("#{first} and #{second}: {agreed}").format(
+            first=p["first"] + 1, second=p["second"] + 1, agreed=agreed)
+        if p["disagreed"]:
+            text += _("; but {disagreed}").format(
+                disagreed=_(", ").join(_evidence(r) for r in p["disagreed"]))
+        out.append(clean(text))
+    return out

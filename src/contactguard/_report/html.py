@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from .advice import ADVISED_COMMANDS, advice_html
 from .chart import CHART_CSS, finding_kinds, kind_chart, verdict_chart
-from .describe import clean, group_reasons, member_text
+from .describe import clean
 from .detail import (
     contact_cell,
     details_cell,
@@ -23,9 +23,12 @@ from .detail import (
     failed_title,
     finding_cell,
     format_word,
+    group_reason_cells,
+    member_cell,
     role_word,
     severity_word,
     status_word,
+    summary_cell,
     title_of,
     verdict_word,
     where_cell,
@@ -128,7 +131,7 @@ def render_html(doc: Report) -> str:
         f'<section class="banner {cls}"><span class=verdict>{e(head)}</span>',
     ]
     if english() or not advised:  # (the opening above says it in the reader's words)
-        parts.append(f"<p>{e(doc['summary']['text'])}</p>")
+        parts.append(f"<p>{e(summary_cell(doc))}</p>")
     gate = doc.get("gate")
     if gate is not None and gate["reasons"]:
         colon = ":" if english() else "："
@@ -164,8 +167,8 @@ def render_html(doc: Report) -> str:
     if doc.get("groups"):
         parts.append(f"<h2>{e(word('Duplicate groups'))}</h2>\n")
         parts.append(_table(["#", e(word("Contacts")), e(word("Why"))], (
-            [str(n), "<br>".join(e(member_text(m)) for m in g["members"]),
-             "<br>".join(e(r) for r in group_reasons(g))]
+            [str(n), "<br>".join(e(member_cell(m)) for m in g["members"]),
+             "<br>".join(e(r) for r in group_reason_cells(g))]
             for n, g in enumerate(doc["groups"], 1))))
     if doc["findings"]:
         parts.append("<h2>" + e(_("Findings ({n})").format(n=f"{len(doc['findings']):,}"))
