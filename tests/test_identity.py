@@ -255,3 +255,65 @@ def test_a_number_written_shorter_pairs_but_is_never_identical() -> None:
     assert verdict.status == "changed"
     assert "probably the same number, written shorter" in verdict.reasons
     assert [(c.kind, c.field) for c in verdict.changes] == [("changed", "phone")]
+
+
+def test_a_21_card_with_n_and_no_fn_keeps_its_name() -> None:
+    """vCard 2.1 needs only N: an Android export that leaves FN out lost no name, when the
+    backup's FN is what that N spells; an FN of its own (a nickname) is lost."""
+    before = book(card("FN:郭鹏", "N:郭;鹏;;;", "TEL:+86 180 3573 8311"),
+                  card("FN:John Smith", "N:Smith;John;;;", "TEL:+44 20 7946 0001"),
+                  card("FN:Johnny", "N:Smith;John;;;", "TEL:+44 20 7946 0002"))
+    after = cg.loads(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:"
+        "=E9=83=AD;=E9=B9=8F;;;\r\nTEL;CELL;PREF:180-3573-8311\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith;John;;;\r\nTEL;CELL:+44 20 7946 0001\r\n"
+        "END:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith;John;;;\r\nTEL;CELL:+44 20 7946 0002\r\n"
+        "END:VCARD\r\n")
+    verdicts = cg.verify_restore(before, after).verdicts
+    assert [v.status for v in verdicts] == ["intact", "intact", "changed"]
+    assert [(c.kind, c.property) for c in verdicts[2].changes] == [("lost", "FN")]
+    # and the other way: an FN that spells the unchanged N adds nothing; "Johnny" does
+    (back,) = cg.diff(after, before).changed
+    assert [(c.kind, c.after) for c in back.changes] == [("added", "Johnny")]
+
+
+def test_outlooks_email_display_name_is_not_data() -> None:
+    backup = book(card("FN:John Smith", "N:Smith;John;;;", "TEL:+1 415 555 0134",
+                       "EMAIL:john@example.com"))
+    outlook = cg.loads("First Name,Last Name,Mobile Phone,E-mail Address,E-mail Type,"
+                       "E-mail Display Name\r\nJohn,Smith,+1 415 555 0134,john@example.com,"
+                       "SMTP,John Smith (john@example.com)\r\n")
+    assert [v.status for v in cg.verify_restore(backup, outlook).verdicts] == ["intact"]
+
+
+def test_a_national_number_rewritten_to_another_country_is_a_change() -> None:
+    """A Hong Kong book's 9123 4567 that came back as +65 9123 4567 dials Singapore:
+    Singapore is plausible only because the damaged restore says so."""
+    before = book(card("FN:陳大文", "N:陳;大文;;;", "TEL:9123 4567"),
+                  card("FN:Lee", "TEL:+852 2345 6789"))
+    after = book(card("FN:陳大文", "N:陳;大文;;;", "TEL:+65 9123 4567"),
+                 card("FN:Lee", "TEL:+852 2345 6789"))
+    d = cg.diff(before, after)
+    assert len(d.changed) == 1 and not d.missing and not d.added
+    (change,) = d.changed[0].changes
+    assert (change.kind, change.before, change.after) == ("changed", "+85291234567",
+                                                          "+6591234567")
+    # a region the book itself makes plausible still reads it: a book with Singapore
+    # contacts of its own, or a caller's region list
+    both = book(card("FN:陳大文", "N:陳;大文;;;", "TEL:9123 4567"),
+                card("FN:Lee", "TEL:+852 2345 6789"), card("FN:Tan", "TEL:+65 8123 4567"))
+    again = book(card("FN:陳大文", "N:陳;大文;;;", "TEL:+65 9123 4567"),
+                 card("FN:Lee", "TEL:+852 2345 6789"), card("FN:Tan", "TEL:+65 8123 4567"))
+    assert cg.diff(both, again).changed == ()
+    assert cg.diff(before, after, region="HK,SG").changed == ()
+
+
+def test_a_national_number_valid_only_in_the_other_books_region_still_reads() -> None:
+    """Valid in none of its own book's regions, a national number is read in the other
+    book's too: an old phone's HK numbers without +852, restored as +852."""
+    before = book(card("FN:Ada", "TEL:+86 138 0013 8000"), card("FN:Bo", "TEL:+86 139 0013 9000"),
+                  card("FN:Wing", "TEL:9123 4567"))
+    after = book(card("FN:Ada", "TEL:+86 138 0013 8000"), card("FN:Bo", "TEL:+86 139 0013 9000"),
+                 card("FN:Wing", "TEL:+852 9123 4567"))
+    assert cg.diff(before, after).changed == ()

@@ -31,7 +31,13 @@ from .._identity import (
     written_shorter,
 )
 from .._model import Contact, Snapshot
-from .._normalize import read_phone, region_for, regions_of
+from .._normalize import (
+    check_region,
+    plausible_regions,
+    read_phone,
+    region_for,
+    regions_of,
+)
 from .._notebook import (
     DIFF_COLUMNS,
     DataFrame,
@@ -216,30 +222,58 @@ def field_changes(a: Iterable[tuple[str, str]], b: Iterable[tuple[str, str]]
     return tuple(out)
 
 
-def phone_readings(contact: Contact, region: str | None) -> dict[str, frozenset[str]]:
+def phone_readings(contact: Contact, region: str | None, *,
+                   wider: str | None = None) -> dict[str, frozenset[str]]:
     """Each canonical phone key of ``contact`` with every key it may also stand for.
 
     A number written without a country code can be valid in several plausible regions
     (``9759 7703`` is a Hong Kong and a Singapore mobile; ``07903 335358`` a British mobile
     and a Chinese landline).  The canonical form picks one; two spellings are still the
     same number when either reading of one is the other (libphonenumber's NSN match, as
-    Android's ``PhoneNumberUtils.compare`` does).
+    Android's ``PhoneNumberUtils.compare`` does).  ``wider`` (more regions): read in too
+    when a number is valid in none of ``region``'s.
     """
     regions, _ = regions_of(region)
+    more = [r for r in regions_of(wider)[0] if r not in regions]
     local = card_regions(contact, region) if region else None
     out: dict[str, frozenset[str]] = {}
     for written in contact.phones:
         raw = written.strip()
         if not raw:
             continue
-        primary = read_phone(raw, local).key
+        first = read_phone(raw, local)
+        primary = first.key
         keys = {primary}
+        valid = first.valid
         for code in regions:
             phone = read_phone(raw, code)
             if phone.valid:
                 keys.add(phone.key)
+                valid = True
+        if not valid:
+            keys.update(p.key for p in (read_phone(raw, code) for code in more) if p.valid)
         out[primary] = frozenset(keys) | out.get(primary, frozenset())
     return out
+
+
+def own_regions(snapshot: Snapshot, region: str | None, given: str | None = None
+                ) -> str | None:
+    """The regions of ``region`` (two books' plausible regions, most likely first) that
+    one book's numbers may be read in, as a region text: the first, which is the book's
+    region, and those this book's own internationally written numbers make plausible.
+
+    A region only the other book shows is no reading of this one's national numbers that
+    are valid in its own (see ``wider`` of :func:`phone_readings`): a Hong Kong backup's
+    ``9123 4567`` that came back as ``+65 9123 4567`` now dials Singapore, whichever
+    regions the restore made plausible.  The caller's regions (``given``) are every
+    book's; an exact region text stays as it is.
+    """
+    regions, hints = regions_of(region)
+    if not hints or len(regions) < 2:
+        return region
+    own = plausible_regions(c for contact in snapshot for c in contact.phones)
+    mine = {*regions_of(own)[0], *regions_of(check_region(given))[0]} if own or given else set()
+    return ",".join(r for k, r in enumerate(regions) if k == 0 or r in mine)
 
 
 def _same_number(a: str, b: str, before: dict[str, frozenset[str]],
@@ -253,21 +287,28 @@ def _name_parts(value: str) -> list[str]:
 
 
 def format_only_changes(changes: tuple[FieldChange, ...], old: Contact, new: Contact,
-                        region: str | None) -> tuple[FieldChange, ...]:
+                        region: str | None, *, old_region: str | None = None,
+                        new_region: str | None = None) -> tuple[FieldChange, ...]:
     """``changes`` without the differences that are only how a vendor wrote the data.
 
     * a phone number read in another plausible region on one side (see
-      :func:`phone_readings`);
+      :func:`phone_readings`; ``old_region``/``new_region``: the regions each side's own
+      numbers make plausible, default ``region``);
     * ``N`` absent on one side, or with family and given swapped (``N:柳;陈`` for
       ``陈柳``), while ``FN`` is the same on both sides: a Western-order export, or one
-      that writes only ``FN``.
+      that writes only ``FN``;
+    * ``FN`` absent on one side (vCard 2.1 requires only ``N``), or rebuilt by the
+      exporter, where it is what the unchanged ``N`` spells.
     """
     if not changes:
         return changes
     kept = list(changes)
     tel = [c for c in kept if c.property == "TEL"]
     if tel:
-        before, after = phone_readings(old, region), phone_readings(new, region)
+        before = phone_readings(old, region if old_region is None else old_region,
+                                wider=region)
+        after = phone_readings(new, region if new_region is None else new_region,
+                               wider=region)
         lost = [c.before for c in tel if c.kind in {"lost", "changed"} and c.before]
         added = [c.after for c in tel if c.kind in {"added", "changed"} and c.after]
         same = {(a, b) for a in lost for b in added if _same_number(a, b, before, after)}
@@ -323,22 +364,38 @@ def _fn_is_org(change: FieldChange, old: Contact, new: Contact) -> bool:
 
 
 def _n_parts(contact: Contact) -> tuple[str, ...] | None:
+    """The components of the card's one ``N`` (spaces tidied, empty trailing ones
+    dropped), ``None`` without exactly one."""
     names = contact.get_all("N")
-    return tuple(" ".join(c.split()) for c in names[0].components) if len(names) == 1 else None
+    if len(names) != 1:
+        return None
+    parts = [" ".join(c.split()) for c in names[0].components]
+    while parts and not parts[-1]:
+        parts.pop()
+    return tuple(parts)
 
 
 def _fn_from_n(change: FieldChange, old: Contact, new: Contact) -> bool:
-    """FN changed only because the exporting side rebuilt it from an unchanged ``N``
-    (Google Contacts writes the display name from its name fields)."""
-    if change.kind != "changed" or change.after is None:
+    """FN changed, lost or added only because one side rebuilt it from an unchanged ``N``
+    (Google Contacts writes the display name from its name fields) or left it out (a
+    vCard 2.1 card needs only ``N``): the FN that is there is what ``N`` spells."""
+    if change.kind == "changed":
+        value, other = change.after, None
+    elif change.kind == "lost":
+        value, other = change.before, new
+    else:
+        value, other = change.after, old
+    if value is None or (other is not None and other.get_all("FN")):
         return False
     parts = _n_parts(old)
-    if parts is None or parts != _n_parts(new):
+    if parts is None or parts != _n_parts(new) or not any(parts):
         return False
     family, given, middle, prefix, suffix = (*parts, "", "", "", "", "")[:5]
     western = " ".join(x for x in (prefix, given, middle, family, suffix) if x)
     eastern = "".join(x for x in (family, given, middle) if x)
-    return change.after in {western, eastern, f"{family} {given}".strip()}
+    spelled = {western, eastern, f"{family} {given}".strip(),
+               " ".join(x for x in (given, middle, family) if x)}
+    return " ".join(value.split()) in spelled
 
 
 def _same_fn(old: Contact, new: Contact) -> bool:
@@ -380,7 +437,7 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
     """
     before = as_snapshot(before, "diff()'s before")
     after = as_snapshot(after, "diff()'s after")
-    region = region_for(before, after, region=region)
+    given, region = region, region_for(before, after, region=region)
     with gc_paused():
         total = len(before) + len(after)
         sb = Side(before, region, None if progress is None else lambda i: progress(i, total))
@@ -390,13 +447,15 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
     matched_after = {m.after for m in matches}
     changed: list[ContactChange] = []
     unchanged = 0
+    old_region, new_region = (own_regions(s, region, given) for s in (before, after))
     for m in matches:
         if sb.fingerprints[m.before] == sa.fingerprints[m.after]:
             unchanged += 1
             continue
         changes = format_only_changes(
             field_changes(sb.fields[m.before], sa.fields[m.after]),
-            before[m.before], after[m.after], region)
+            before[m.before], after[m.after], region, old_region=old_region,
+            new_region=new_region)
         if changes:
             changed.append(ContactChange(before[m.before], after[m.after], m, changes))
         else:

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 __all__ = [
-    "ADR_FIELD", "ALIASES", "COLUMN_DEFAULTS", "FIXED", "GOOGLE_GROUP", "OUTLOOK_ADR",
-    "OUTLOOK_TEL",
+    "ADR_FIELD", "ALIASES", "COLUMN_DEFAULTS", "DERIVED_COLUMNS", "FIXED", "GOOGLE_GROUP",
+    "OUTLOOK_ADR", "OUTLOOK_TEL",
     "PLACEHOLDERS", "canonical", "header_cells", "known_columns", "sniff_delimiter",
 ]
 
@@ -154,6 +154,15 @@ COLUMN_DEFAULTS: Final = {
     "sensitivity": frozenset({"normal", "normale"}),
     "private": frozenset({"false", "aus", "faux", "falso", "否"}),
 }
+#: Canonical columns Outlook fills in itself from other cells: each e-mail's display name
+#: ("John Smith (john@example.com)", made from the name and the address) and its type
+#: ("SMTP").  Not something a user entered, and no phone or vCard has them: not read.
+DERIVED_COLUMNS: Final = frozenset({
+    "e-mail display name", "e-mail 2 display name", "e-mail 3 display name",
+    "e-mail type", "e-mail 2 type", "e-mail 3 type",
+    "e-mail: angezeigter name", "e-mail 2: angezeigter name", "e-mail 3: angezeigter name",
+    "e-mail-typ", "e-mail 2: typ", "e-mail 3: typ",
+})
 _DELIMITERS: Final = ",;\t"
 #: Header words that data tables other than address books also use.
 _WEAK: Final = frozenset({

@@ -19,7 +19,7 @@ from typing import Final
 from .._core import UsageError
 from .._model import Finding, Property, escape_component
 from .columns import ADR_FIELD as _ADR_FIELD
-from .columns import COLUMN_DEFAULTS, PLACEHOLDERS, canonical, sniff_delimiter
+from .columns import COLUMN_DEFAULTS, DERIVED_COLUMNS, PLACEHOLDERS, canonical, sniff_delimiter
 from .columns import FIXED as _FIXED
 from .columns import GOOGLE_GROUP as _GOOGLE_GROUP
 from .columns import OUTLOOK_ADR as _OUTLOOK_ADR
@@ -100,6 +100,8 @@ def _row_properties(header: list[str], row: list[str], columns: ColumnMap
         if not value:
             continue
         key = canonical(col)
+        if key in DERIVED_COLUMNS:
+            continue  # Outlook's e-mail display name and type: made from other cells
         if value.lower() in COLUMN_DEFAULTS.get(key, ()):
             continue  # Outlook's Priority "Normal", Private "False": written for everyone
         rule = columns.get(col.strip().lower()) or _FIXED.get(key)
