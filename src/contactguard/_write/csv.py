@@ -8,18 +8,32 @@ or sounds, and Outlook's fixed columns hold at most three e-mails and one or two
 each kind: :func:`csv_left_out` names what a card loses, so a caller can say so.
 
 The tables are written to read back with contactguard's own CSV reader (``_read/csv.py``),
-which the tests check.
+which the tests check.  Google's cells that hold several values separate them with
+``" ::: "`` as its own export does: ``Group Membership`` holds every category of every
+CATEGORIES line (``friends ::: work``), and a ``- Type`` cell holds one label in Google's
+words (``Mobile``, ``Work Fax``).  A value that itself holds ``" ::: "`` reads back as two.
+
+No cell is a formula when the file is opened in a spreadsheet (OWASP "CSV injection"):
+a cell that starts with ``=``, ``@``, a tab, a carriage return or a line feed (how a
+vCard value holds a carriage return) is written with a leading ``'``, and so is one that
+starts with ``+`` or ``-`` unless it looks like a phone number (digits, spaces and
+``+ - ( ) . /`` only, with at least one digit, then perhaps an extension such as
+``ext. 12`` or ``x12``), which Google and Outlook import as it stands:
+``+86 138 0013 8000`` is written as it is, ``=SUM(1+1)`` as ``'=SUM(1+1)``.  The ``'``
+is part of the value when the file is imported (or read back), so such a value comes
+back with it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Final
 
 from .._core import UsageError, expect
-from .._model import Contact, Property
+from .._model import Contact, Property, split_escaped, unescape
 
 __all__ = ["CSV_LAYOUTS", "csv_left_out", "dumps_csv"]
 
@@ -31,8 +45,7 @@ _N_COLUMNS: Final = {
 }
 #: Single-valued columns: property -> column, per layout.
 _SINGLE: Final = {
-    "google": {"FN": "Name", "NICKNAME": "Nickname", "BDAY": "Birthday", "NOTE": "Notes",
-               "CATEGORIES": "Group Membership"},
+    "google": {"FN": "Name", "NICKNAME": "Nickname", "BDAY": "Birthday", "NOTE": "Notes"},
     "outlook": {"FN": "Display Name", "NICKNAME": "Nickname", "BDAY": "Birthday",
                 "NOTE": "Notes", "ANNIVERSARY": "Anniversary", "CATEGORIES": "Categories"},
 }
@@ -54,9 +67,37 @@ _OUTLOOK_ADR_FIELDS: Final = {2: "Street", 3: "City", 4: "State", 5: "Postal Cod
                               6: "Country/Region", 0: "PO Box"}
 
 
+#: Google's separator of several values in one cell.
+_MULTI_SEP: Final = " ::: "
+#: Google's words for vCard types, where they differ from the type capitalized.
+_GOOGLE_TYPE: Final = {"CELL": "Mobile"}
+#: Types that come last in Google's labels: ``Work Fax``, ``Home Fax``.
+_LAST_TYPES: Final = frozenset({"FAX", "PAGER"})
+#: Cell starts a spreadsheet reads as a formula; ``+`` and ``-`` only when the cell does
+#: not look like a phone number (see the module docstring).
+_FORMULA_STARTS: Final = ("=", "@", "\t", "\r", "\n")
+_SIGN_STARTS: Final = ("+", "-")
+_PHONE_LIKE: Final = re.compile(
+    r"[0-9 +\-()./]*[0-9][0-9 +\-()./]*(?: *(?:ext\.?|x) *[0-9]+)?", re.IGNORECASE).fullmatch
+
+
 def _kind(prop: Property) -> str:
-    types = sorted(t for t in prop.types if t not in {"PREF", "VOICE", "INTERNET", "X400"})
-    return " ::: ".join(t.capitalize() for t in types)
+    """The one label of a ``- Type`` cell, in Google's words (``Work Fax``)."""
+    types = sorted((t for t in prop.types if t not in {"PREF", "VOICE", "INTERNET", "X400"}),
+                   key=lambda t: (t in _LAST_TYPES, t))
+    return " ".join(_GOOGLE_TYPE.get(t, t.capitalize()) for t in types)
+
+
+def _inert(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it rather than computes it (see the module docstring).
+
+    >>> _inert("=SUM(1+1)"), _inert("+86 138 0013 8000"), _inert("-x")
+    ("'=SUM(1+1)", '+86 138 0013 8000', "'-x")
+    """
+    if cell.startswith(_FORMULA_STARTS) or (
+            cell.startswith(_SIGN_STARTS) and _PHONE_LIKE(cell) is None):
+        return "'" + cell
+    return cell
 
 
 #: Company, department and job title columns of each dialect.
@@ -99,11 +140,15 @@ def _google_row(contact: Contact) -> tuple[dict[str, str], list[str]]:
         groups[kind] = groups.get(kind, 0) + 1
         return f"{kind} {groups[kind]} - "
 
+    categories: dict[str, None] = {}
     for prop in contact.properties:
         name = prop.name
         if name in _IGNORED or _shared_columns(prop, row, "google"):
             continue
-        if name in {"TEL", "EMAIL", "URL"}:
+        if name == "CATEGORIES":  # every line's items in one cell, as Google exports them
+            items = (unescape(c).strip() for c in split_escaped(prop.value, ","))
+            categories.update((c, None) for c in items if c)
+        elif name in {"TEL", "EMAIL", "URL"}:
             g = group({"TEL": "Phone", "EMAIL": "E-mail", "URL": "Website"}[name])
             row[g + "Type"], row[g + "Value"] = _kind(prop), prop.text
         elif name == "ADR":
@@ -113,6 +158,8 @@ def _google_row(contact: Contact) -> tuple[dict[str, str], list[str]]:
                 row[g + col] = part
         else:
             left.append(name)
+    if categories:
+        row["Group Membership"] = _MULTI_SEP.join(categories)
     return row, left
 
 
@@ -185,5 +232,5 @@ def dumps_csv(contacts: Iterable[Contact], *, layout: str = "google") -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({col: _inert(cell) for col, cell in row.items()} for row in rows)
     return out.getvalue()

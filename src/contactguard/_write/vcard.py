@@ -1,14 +1,24 @@
 """Writing contacts back out as vCard 3.0 or 4.0, through vobject.
 
 Values are held in canonical 3.0/4.0 escaping already, so each property is handed to
-vobject as an *encoded* content line: vobject does the quoting of parameters, folding and
-card framing, and nothing is escaped twice.  Binary values are kept as base64 with
+vobject as an *encoded* content line: vobject does the quoting of parameters and card
+framing, and nothing is escaped twice.  Binary values are kept as base64 with
 ``ENCODING=B`` in 3.0 and written as ``data:`` URIs in 4.0.
+
+Folding is done here, not by vobject, which leaves any line of fewer than 75
+*characters* whole (a NOTE of 62 Chinese characters was one 191-octet line).  Every
+content line, pictures included, is at most 75 octets before its CRLF (RFC 6350 §3.2),
+folded with CRLF and one space between characters, never inside a UTF-8 sequence.  No
+fold splits an escape such as ``\\n``: contactguard's reader unfolds before it unescapes,
+but a reader that unescaped each physical line would not.  No line ends in ``=`` either:
+under a head that says QUOTED-PRINTABLE (an ``X-`` parameter may) readers, contactguard's
+among them, take that for a soft line break and lose the continuation.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from typing import Final
 
@@ -21,6 +31,8 @@ from .._model import Contact, Property
 __all__ = ["dump", "dumps"]
 
 VERSIONS: Final = frozenset({"3.0", "4.0"})
+#: Octets a content line may hold, excluding its CRLF (RFC 6350 §3.2, RFC 2425 §5.8.1).
+_LINE_OCTETS: Final = 75
 _MEDIA: Final = {"JPEG": "image/jpeg", "JPG": "image/jpeg", "PNG": "image/png",
                  "GIF": "image/gif", "BMP": "image/bmp", "TIFF": "image/tiff",
                  "WEBP": "image/webp", "HEIC": "image/heic"}
@@ -54,6 +66,41 @@ def _value(prop: Property, version: str) -> str:
     return prop.value
 
 
+def _fold(line: str) -> str:
+    r"""``line`` (one unfolded content line, no line end) folded to :data:`_LINE_OCTETS`
+    octets a line: CRLF and a space go between characters where the octet count would pass
+    75 (74 after the space), or a little earlier so that no escape (``\n``, ``\\``) is split
+    and no line ends in ``=``.
+
+    >>> [len(part.encode()) for part in _fold("NOTE:" + "中" * 30).split("\r\n")]
+    [74, 22]
+    """
+    if len(line) * 4 <= _LINE_OCTETS or len(line.encode("utf-8")) <= _LINE_OCTETS:
+        return line
+    # bad[i]: a fold before line[i] would split an escape or follow '='
+    bad = bytearray(len(line) + 1)
+    escaping = False
+    for i, ch in enumerate(line):
+        escaping = ch == "\\" and not escaping
+        bad[i + 1] = escaping or ch == "="
+    parts: list[str] = []
+    start, used, room = 0, 0, _LINE_OCTETS
+    for i, ch in enumerate(line):
+        size = 1 if ch < "\x80" else len(ch.encode("utf-8"))
+        if used + size > room:
+            cut = i
+            while cut > start and bad[cut]:
+                cut -= 1  # fold before the '\' or '=' instead
+            if cut == start or i - cut + size > _LINE_OCTETS - 1:
+                cut = i  # a line's worth of '=': fold where the line is full
+            parts.append(line[start:cut])
+            # what moved to the new line is '\' and '=' only: one octet each
+            start, room, used = cut, _LINE_OCTETS - 1, i - cut
+        used += size
+    parts.append(line[start:])
+    return "\r\n ".join(parts)
+
+
 def dumps(contacts: Iterable[Contact], *, version: str = "3.0") -> str:
     """Write ``contacts`` (a Snapshot or any iterable of Contact) as vCard text.
 
@@ -78,7 +125,9 @@ def dumps(contacts: Iterable[Contact], *, version: str = "3.0") -> str:
             line.behavior = None
             line.value = _value(prop, version)
             line.encoded = True
-        out.append(card.serialize(validate=False))
+        # vobject leaves lines shorter than its lineLength whole: none, here; _fold() folds.
+        text = card.serialize(validate=False, lineLength=sys.maxsize)
+        out.extend(_fold(content) + "\r\n" for content in text.split("\r\n")[:-1])
     return "".join(out)
 
 

@@ -8,11 +8,21 @@ characters, followed by the empty line 2.1 asks for.
 
 Values are held in canonical 3.0 escaping; 2.1 has no escapes but ``\\;`` inside a
 structured value, so the others are undone here.
+
+2.1 has no parameter quoting either: a parameter value is a bare word, so one that holds
+``;``, ``:``, ``,``, ``"``, ``\\``, ``^``, a control character or a line break, or any
+non-ASCII character, cannot be written (``ADR;LABEL="1 Main St;Apt 2":…`` would end the
+parameter, or the whole head, early and re-read as another address).  Such a parameter
+(a bare ``TYPE`` value also when it holds ``=``) is left out: parameters are no part of
+what :func:`~contactguard.fingerprint` compares, so the card still reads back equal.  An
+ADR's 4.0 ``LABEL`` parameter is left out too rather than written as a 2.1 ``LABEL``
+property, which would add a value the original card does not hold.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -26,6 +36,9 @@ _STRUCTURED: Final = frozenset({"N", "ADR", "ORG"})
 #: Parameters consumed by decoding, or rewritten here.
 _TRANSFER: Final = frozenset({"ENCODING", "CHARSET"})
 _LINE: Final = 75
+#: What a bare 2.1 parameter value cannot hold (see the module docstring); ``^`` because
+#: readers (contactguard's among them) decode RFC 6868 caret escapes in every version.
+_UNWRITABLE: Final = re.compile(r'[;:,"\\^\x00-\x1f\x7f]|[^\x00-\x7f]').search
 
 
 def _qp(text: str, start: int = 0) -> str:
@@ -59,8 +72,10 @@ def _params(prop: Property) -> list[str]:
         if key in _TRANSFER:
             continue
         if key == "TYPE":  # 2.1 writes types bare: TEL;CELL;VOICE
-            out.extend(v.upper() for v in val.split(",") if v)
-        else:
+            # a bare word with '=' would re-read as a NAME=value parameter
+            out.extend(v.upper() for v in val.split(",")
+                       if v and "=" not in v and not _UNWRITABLE(v))
+        elif not _UNWRITABLE(val):
             out.append(f"{key}={val}")
     return out
 
