@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 
 from contactguard._cli import main
 from contactguard._model import KINDS
+from contactguard._report.detail import _EVIDENCE, _SIMILAR
 from contactguard._report.i18n import language_from_env, normalize_language, use_language
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,7 +282,8 @@ def test_diff_dupes_and_manifest_pages_in_chinese(
         assert _english_words(text, *paths) == [], (argv, _english_words(text, *paths))
         pages.append(page)
     diff, dupes, manifest = pages
-    assert "40 个联系人中 34 个完好，2 个缺失，4 个被改动，新增 0 个；文件中发现 4 个问题（4 个错误）" in diff
+    assert ("40 个联系人中 34 个完好，2 个缺失，4 个被改动，新增 0 个；"
+            "文件中发现 4 个问题（4 个错误）") in diff
     assert "78 个联系人中有 36 组重复（共 72 个联系人）" in dupes
     assert "#1 与 #48：资料完全相同" in dupes
     assert "#18 与 #77：姓名相同、电话号码相同" in dupes
@@ -295,8 +297,6 @@ def test_every_duplicate_reason_has_chinese_words() -> None:
     """Each reason the scorer can give a pair is in the page's table (else a Chinese page
     would show it in English): the string literals given to agree/disagree and the
     agreed/disagreed lists, and the name-similarity pattern."""
-    from contactguard._report.detail import _EVIDENCE, _SIMILAR  # noqa: PLC0415
-
     tree = ast.parse((ROOT / "src/contactguard/_duplicates/scoring.py").read_text("utf-8"))
     reasons = set()
     for node in ast.walk(tree):

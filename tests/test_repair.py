@@ -285,3 +285,40 @@ def test_repair_json_follows_the_schema(tmp_path: Path,
         jsonschema.validate(doc, schema)
         assert code == 0 and doc["repair"]["written"] is True
     assert doc["repair"]["repaired"] == [{"kind": "mojibake", "line": 3, "property": "FN"}]
+
+
+def test_a_copy_with_details_added_after_the_backup_is_merged_not_deleted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A restored copy that lost the backup's note but holds a number and a note added
+    since: the steps must not say to delete it (that would delete data the backup never
+    had), but to merge it; a copy that only lost values is still the one to delete."""
+    backup = tmp_path / "backup.vcf"
+    backup.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:马;云;;;\r\nFN:马云\r\nTEL:+86 138 0013 8000\r\n"
+        "NOTE:old note\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nTEL:+44 20 7946 0000\r\n"
+        "EMAIL:ada@example.com\r\nEND:VCARD\r\n", encoding="utf-8")
+    restored = tmp_path / "restored.vcf"
+    restored.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:马;云;;;\r\nFN:马云\r\nTEL:+86 138 0013 8000\r\n"
+        "TEL:+86 571 8888 0000\r\nNOTE:new note after backup\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nTEL:+44 20 7946 0000\r\nEND:VCARD\r\n",
+        encoding="utf-8")
+    fix = tmp_path / "fix.vcf"
+    code, out, _ = run(capsys, "repair", str(restored), "--against", str(backup),
+                       "--for", "android", "-o", str(fix))
+    assert code == 0
+    assert ("came back damaged: lost the note; also has the note, 1 phone number that the "
+            "backup does not") in out
+    assert "Do not delete the old copy of the 1 contact marked “also has” above" in out
+    assert "Delete the old, damaged copy of each other contact listed as damaged" in out
+    plan = cg.repair_plan(cg.load(backup), cg.load(restored), target="android")
+    assert plan.duplicates == (0, 1) and plan.to_merge == (0,)
+    assert [len(i.newer) for i in plan.items] == [2, 0]
+    # the card to import is still the backup's as it was
+    assert plan.items[0].contact == cg.load(backup)[0]
+    code, out, _ = run(capsys, "repair", str(restored), "--against", str(backup),
+                       "--for", "android", "-o", str(fix), "--format", "json")
+    doc = json.loads(out)
+    assert doc["repair"]["merge_after_import"] == [0]
+    assert [c["newer"] for c in doc["repair"]["cards"]] == [2, 0]

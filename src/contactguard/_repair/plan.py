@@ -38,7 +38,10 @@ class RepairItem:
     damaged); ``reference`` indexes the backup, ``checked`` the restored copy that stays
     beside the imported card (``None`` for a missing contact); ``changes`` are the
     verdict's lost and changed values; ``left_out`` the properties the target format has
-    no place for (a CSV holds no ``PHOTO``).
+    no place for (a CSV holds no ``PHOTO``).  ``newer``: the values only the restored
+    copy holds (a number or a note added after the backup); the card is the backup's as
+    it was, so that copy is to be merged with it, not deleted.  (A value that differs,
+    ``changed``, is most often the restore's damage: it is listed, not kept.)
     """
 
     reason: str
@@ -48,6 +51,7 @@ class RepairItem:
     contact: Contact
     changes: tuple[FieldChange, ...] = ()
     left_out: tuple[str, ...] = ()
+    newer: tuple[FieldChange, ...] = ()
 
     def __repr__(self) -> str:
         label = self.label if current_options().show_personal_data else mask_label(self.label)
@@ -97,6 +101,13 @@ class RepairPlan:
         """Restored contacts that stay beside their imported whole card: delete (or merge)
         them after the import.  ``verify`` of restore plus fix shows them as added."""
         return tuple(i.checked for i in self.items if i.checked is not None)
+
+    @property
+    def to_merge(self) -> tuple[int, ...]:
+        """Of :attr:`duplicates`, those holding values the backup does not (see
+        :attr:`RepairItem.newer`): merge them with their imported card, do not delete
+        them, or those values are gone."""
+        return tuple(i.checked for i in self.items if i.checked is not None and i.newer)
 
     @property
     def residual(self) -> tuple[tuple[int, str], ...]:
@@ -197,6 +208,8 @@ def repair_plan(backup: Snapshot, restored: Snapshot | RestoreReport, *,
         if v.status == "changed" and not lost:
             continue  # values were only added: nothing to give back
         card = backup[v.reference]
+        newer = tuple(c for c in v.changes if c.kind == "added")
         items.append(RepairItem(v.status, v.reference, v.checked, v.label, card, lost,
-                                _left_out(card, chosen)))
+                                _left_out(card, chosen), newer))
     return RepairPlan(report, chosen, tuple(items))
+

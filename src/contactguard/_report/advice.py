@@ -84,6 +84,8 @@ _STEPS: Final = {
 }
 _DELETE: Final = N_("Delete the old, damaged copy of each contact listed as damaged above "
                     "(it now appears twice; keep the complete one).")
+_DELETE_OTHERS: Final = N_("Delete the old, damaged copy of each other contact listed as "
+                           "damaged above (it now appears twice; keep the complete one).")
 
 
 def grouped(n: int) -> str:
@@ -216,8 +218,14 @@ def _what_happened(row: Mapping[str, Any]) -> str:
     if changed:
         parts.append(_("{what} changed").format(what=_join(
             [_counted(f, n) for f, n in sorted(changed.items())])))
-    return _("came back damaged: {what}").format(what=_join(parts)) if parts else _(
-        "came back with details added")
+    if not parts:
+        return _("came back with details added")
+    text = _("came back damaged: {what}").format(what=_join(parts))
+    added = Counter(c["field"] for c in row["changes"] if c["kind"] == "added")
+    if added:  # (what the old copy holds that the repair must not throw away)
+        text += _("; ") + _("also has {what} that the backup does not").format(
+            what=_join([_counted(f, n) for f, n in sorted(added.items())]))
+    return text
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -293,8 +301,20 @@ def next_steps(doc: Mapping[str, Any]) -> list[str]:
             return []
         file = clean(repair["output"] or "fix.vcf")
         steps = [_(s).format(file=file) for s in _STEPS[repair["target"]]]
-        if repair["delete_after_import"]:
-            steps.append(_(_DELETE))
+        merge = repair.get("merge_after_import", [])
+        if merge:
+            steps.append(ngettext(
+                "Do not delete the old copy of the {n} contact marked “also has” above: it "
+                "holds details the backup does not (added after it). Merge it "
+                "with its repaired card instead (Android: open the contact → ⋮ → Merge or "
+                "Link; iPhone: Link contacts; Google Contacts: Merge & fix).",
+                "Do not delete the old copies of the {n} contacts marked “also has” above: "
+                "they hold details the backup does not (added after it). Merge "
+                "each with its repaired card instead (Android: open the contact → ⋮ → "
+                "Merge or Link; iPhone: Link contacts; Google Contacts: Merge & fix).",
+                len(merge)).format(n=grouped(len(merge))))
+        if len(repair["delete_after_import"]) > len(merge):
+            steps.append(_(_DELETE_OTHERS if merge else _DELETE))
         if repair["left_out"]:
             steps.append(ngettext(
                 "{n} detail cannot be carried by this file format (a photo, or more "

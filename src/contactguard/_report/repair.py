@@ -32,8 +32,10 @@ def repair_report(plan: RepairPlan, *, output: str | None, written: bool,
         "format": plan.target.format, "target": plan.target.name,
         "strategy": plan.target.strategy,
         "cards": [{"reason": i.reason, "reference": i.reference, "checked": i.checked,
-                   "left_out": list(i.left_out)} for i in plan.items],
+                   "left_out": list(i.left_out), "newer": len(i.newer)}
+                  for i in plan.items],
         "delete_after_import": list(plan.duplicates),
+        "merge_after_import": list(plan.to_merge),
         "left_out": [{"reference": r, "property": p} for r, p in plan.residual],
     }
     doc["repair"] = section
