@@ -68,15 +68,50 @@ def _uuid(key: int) -> str:
     return f"5f0c{key:04x}-9b1e-4c2a-8d3f-a1b2c3d4e5f6"
 
 
-def test_opaque_uids_name_contacts_and_phone_like_ones_are_withheld() -> None:
+def test_uids_are_kept_as_keyed_digests_and_still_pair() -> None:
+    """No UID is in a manifest in clear: one may hold a number or a name
+    (``86-138-0013-8000``, ``wang.fang.1990``).  Its keyed digest still pairs a card whose
+    data changed with its entry; reports name contacts by position."""
     people = books.make_people(10, seed=3)
-    backup = cg.loads("".join(books.ios_card(p, uid=_uuid(p.key)) for p in people))
+    uids = [_uuid(0), "86-138-0013-8000", "wang.fang.1990", "tel:138-0013-8000",
+            *(_uuid(p.key) for p in people[4:])]
+    backup = cg.loads("".join(books.ios_card(p, uid=u) for p, u in zip(people, uids,
+                                                                        strict=True)))
     manifest = cg.Manifest.build(backup)
+    text = manifest.dumps()
+    assert all(u not in text for u in uids)
+    assert all(e.uid is None and e.uid_key and e.uid_key.startswith("hmac:")
+               for e in manifest.entries)
+    # an unkeyed manifest salts them (guessable, as the rest of it)
+    unkeyed = cg.Manifest.build(backup, unkeyed=True)
+    assert all(e.uid_key and e.uid_key.startswith("sha256:") for e in unkeyed.entries)
     report = cg.verify(cg.loads("".join(books.ios_card(p) for p in people[1:])), manifest)
-    assert [v.label for v in report.missing] == [f"UID {_uuid(0)}"]
-    leaky = cg.loads("".join(books.ios_card(p, uid=f"tel-{p.phones[0]}") for p in people)
-                     + books.ios_card(people[0], uid="zhang.wei@example.com"))
-    assert all(e.uid is None for e in cg.Manifest.build(leaky).entries)
+    assert [v.label for v in report.missing] == ["contact #1, line 1"]
+    # same UIDs, every card's e-mails and name changed: each still pairs by its UID
+    changed = [replace(p, emails=("new@example.org",), given="Renamed") for p in people]
+    again = cg.loads("".join(books.ios_card(p, uid=u) for p, u in zip(changed, uids,
+                                                                       strict=True)))
+    result = cg.verify(again, manifest)
+    assert not result.missing and not result.added
+    assert {v.reasons for v in result.changed} == {("same UID",)}
+
+
+def test_streamed_verify_pairs_by_the_uid_digest_too(tmp_path: Path) -> None:
+    people = books.make_people(6, seed=4)
+    uids = [_uuid(p.key) for p in people]
+    backup = tmp_path / "backup.vcf"
+    backup.write_text("".join(books.ios_card(p, uid=u) for p, u in zip(people, uids,
+                                                                        strict=True)),
+                      encoding="utf-8")
+    key = cg.generate_key()
+    manifest = tmp_path / "m.json"
+    cg.Manifest.build(cg.load(backup), key=key).save(manifest)
+    changed = tmp_path / "changed.vcf"
+    changed.write_text("".join(books.ios_card(replace(p, emails=("x@example.org",)), uid=u)
+                               for p, u in zip(people, uids, strict=True)), encoding="utf-8")
+    streamed = cg.verify_file(changed, manifest, key=key)
+    assert {v.reasons for v in streamed.verdicts} == {("same UID",)}
+    assert all(u not in manifest.read_text(encoding="utf-8") for u in uids)
 
 
 def _personal_values(people: list[books.Person]) -> set[str]:
@@ -191,7 +226,10 @@ def test_current_output_matches_golden_apart_from_time_and_generator() -> None:
         built = cg.Manifest.build(_golden_backup(), key=key, unkeyed=key is None,
                                   salt=GOLDEN_SALT)
         golden = cg.Manifest.load(DATA / name, key=key)
-        assert built.entries == golden.entries
+        # (since 0.2 a UID is kept as its keyed digest, uid_key, not in clear)
+        assert all(e.uid is None for e in built.entries)
+        assert ([replace(e, uid_key=None) for e in built.entries]
+                == [replace(e, uid=None) for e in golden.entries])
         assert built.snapshot_digest == golden.snapshot_digest
         assert built.key_id == golden.key_id
 
@@ -209,3 +247,36 @@ if os.environ.get("CONTACTGUARD_WRITE_GOLDEN"):  # pragma: no cover - run by han
         DATA / "v2-unkeyed.json")
     cg.Manifest.build(_golden_backup(), key=GOLDEN_KEY_2, salt=GOLDEN_SALT).save(
         DATA / "v2-keyed.json")
+
+
+def test_the_manifest_of_another_book_is_said_to_be_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not one contact pairs: the wrong manifest, not a book lost whole and replaced by
+    another (exit 1 still, since nothing could be verified)."""
+    from contactguard._cli import main
+
+    monkeypatch.setenv("CG_TEST_PASSPHRASE", "lantern-quokka-81-ferry-violet")
+    mine = tmp_path / "mine.vcf"
+    mine.write_text("".join(books.ios_card(p) for p in books.make_people(8, seed=5)),
+                    encoding="utf-8")
+    other = tmp_path / "other.vcf"
+    other.write_text("".join(books.ios_card(p) for p in books.make_people(6, seed=6)),
+                     encoding="utf-8")
+    manifest = tmp_path / "m.json"
+    assert main(["manifest", str(mine), "-o", str(manifest), "--key-env",
+                 "CG_TEST_PASSPHRASE", "-q"]) == 0
+    capsys.readouterr()
+    code = main(["verify", str(other), "--manifest", str(manifest), "--key-env",
+                 "CG_TEST_PASSPHRASE"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith(f"None of the 6 contacts of {other} is in the manifest {manifest}: "
+                          "it is most likely the manifest of another book.")
+    assert "did not come back" not in out and "Next step" not in out
+    # a real loss against the right manifest is still a loss
+    less = tmp_path / "less.vcf"
+    less.write_text("".join(books.ios_card(p) for p in books.make_people(8, seed=5)[2:]),
+                    encoding="utf-8")
+    main(["verify", str(less), "--manifest", str(manifest), "--key-env", "CG_TEST_PASSPHRASE"])
+    assert capsys.readouterr().out.startswith("2 of 8 contacts did not come back.")

@@ -194,9 +194,13 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     # pass 1: the digest table, with the signature checked as the entries stream by
     table = DigestTable()
 
+    hashed: list[bool] = []  # whether the UIDs are keyed digests (since 0.2)
+
     def entries_for_signature() -> Iterator[dict[str, Any]]:
         for raw in mfile.raw_entries():
             table.append(_digest_bytes(raw))
+            if not hashed and raw.get("uid_key"):
+                hashed.append(True)
             yield raw
 
     signed = {n: v for n, v in header.items() if n != "signature"}
@@ -249,7 +253,7 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
                 missing_entries.append(_entry(raw))
             else:
                 undetailed += 1
-    verdicts = _pair(missing_entries, leftovers)
+    verdicts = _pair(missing_entries, leftovers, sealer.uid_digest if hashed else str)
     if progress is not None:
         progress(checked, total)
     value_findings.extend(
@@ -263,13 +267,15 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
 
 
 def _pair(entries: list[ManifestEntry],
-          leftovers: list[tuple[int, int | None, str | None, ContactDigests]]
-          ) -> tuple[Verdict, ...]:
+          leftovers: list[tuple[int, int | None, str | None, ContactDigests]],
+          uid_key: Callable[[str], str]) -> tuple[Verdict, ...]:
+    """Verdicts of the entries nobody matched and the contacts left over; ``uid_key``
+    gives what of a contact's UID the manifest recorded (its keyed digest, or itself)."""
     out: dict[int, Verdict] = {}
     used: set[int] = set()
-    by_uid = {uid: pos for pos, (_, _, uid, _) in enumerate(leftovers) if uid}
+    by_uid = {uid_key(uid): pos for pos, (_, _, uid, _) in enumerate(leftovers) if uid}
     for e_pos, e in enumerate(entries):
-        pos = by_uid.get(e.uid or "")
+        pos = by_uid.get(e.recorded_uid or "")
         if pos is not None and pos not in used:
             used.add(pos)
             index, _, _, d = leftovers[pos]

@@ -341,10 +341,11 @@ def verify(snapshot: SnapshotLike, manifest: Manifest | str | os.PathLike[str], 
     entries = manifest.entries
 
     by_uid: dict[str, list[int]] = defaultdict(list)
+    hashed = any(e.uid_key for e in entries)  # (UIDs as keyed digests since 0.2)
     for j, c in enumerate(snapshot):
         if c.uid:
-            by_uid[c.uid].append(j)
-    recorded = Counter(e.uid for e in entries if e.uid)
+            by_uid[sealer.uid_digest(c.uid) if hashed else c.uid].append(j)
+    recorded = Counter(e.recorded_uid for e in entries if e.recorded_uid)
     # only UIDs unique on both sides identify a contact (see contactguard.match)
     by_uid = {u: js for u, js in by_uid.items() if len(js) == 1 and recorded[u] == 1}
     by_digest: dict[str, list[int]] = defaultdict(list)
@@ -357,7 +358,7 @@ def verify(snapshot: SnapshotLike, manifest: Manifest | str | os.PathLike[str], 
         taken.add(j)
 
     for i, e in enumerate(entries):  # 1. UID, when the manifest recorded one
-        for j in by_uid.get(e.uid or "", ()):
+        for j in by_uid.get(e.recorded_uid or "", ()):
             if j not in taken:
                 same = digests[j].digest == e.digest
                 changes = () if same else _changes_by_partials(e, digests[j])

@@ -12,7 +12,8 @@ What it stores (schema 2), and why nothing in it can be checked without the key:
 * per contact, ``HMAC-SHA256(key, salt ‖ canonical form)``, and the same of the contact
   without each field group (its phones, its emails, …) so a changed or lost field can be
   named; no per-field counts (they would show each card's shape);
-* UIDs only when they look opaque; file names as keyed digests unless ``keep_names``;
+* each UID as a keyed digest (``uid_key``; manifests before 0.2 kept UIDs that looked
+  opaque in clear, ``uid``); file names as keyed digests unless ``keep_names``;
 * an HMAC over the whole manifest, so any alteration is detected.
 
 An *unkeyed* manifest (``unkeyed=True``) is for integrity only: salted SHA-256 of each
@@ -71,18 +72,27 @@ class ManifestEntry:
     counts: dict[str, int] = field(default_factory=dict)
     partial: dict[str, str] = field(default_factory=dict)
     source: str | None = None
+    uid_key: str | None = None
 
     @property
     def label(self) -> str:
-        """How reports name this contact: by UID, else by position and line."""
+        """How reports name this contact: by position and line (by UID in a manifest made
+        before 0.2, which kept opaque-looking UIDs in clear)."""
         if self.uid:
             return f"UID {self.uid}"
         where = f", line {self.line}" if self.line is not None else ""
         return f"contact #{self.index + 1}{where}"
 
+    @property
+    def recorded_uid(self) -> str | None:
+        """The UID as recorded: its keyed digest, or a legacy clear UID."""
+        return self.uid_key or self.uid
+
     def to_json(self, schema: int = SCHEMA_VERSION) -> dict[str, Any]:
         out: dict[str, Any] = {"index": self.index, "line": self.line, "uid": self.uid,
                                "digest": self.digest, "partial": self.partial}
+        if self.uid_key is not None:
+            out["uid_key"] = self.uid_key
         if schema == 1:
             out["counts"] = self.counts
         if self.source is not None:
@@ -93,17 +103,7 @@ class ManifestEntry:
     def from_json(cls, raw: Mapping[str, Any]) -> ManifestEntry:
         return cls(int(raw["index"]), raw.get("line"), raw.get("uid"), str(raw["digest"]),
                    dict(raw.get("counts", {})), dict(raw.get("partial", {})),
-                   raw.get("source"))
-
-
-def _safe_uid(uid: str | None) -> str | None:
-    """The UID if it looks like an opaque identifier (no '@', no long digit run)."""
-    import re  # noqa: PLC0415
-
-    if uid is None or "@" in uid or re.search(r"\d{7,}", uid) or not re.fullmatch(
-            r"[A-Za-z0-9:._\-{}]{1,128}", uid):
-        return None
-    return uid
+                   raw.get("source"), raw.get("uid_key"))
 
 
 def _basename(name: str | None) -> str | None:
@@ -130,8 +130,9 @@ def _choose_key(key: KeyLike | None, unkeyed: bool) -> Key | None:
 def _entry(index: int, contact: Contact, region: str | None, sealer: Sealer,
            keep_names: bool) -> ManifestEntry:
     d = contact_digests(canonical_fields(contact, region=region), sealer)
-    return ManifestEntry(index, contact.line, _safe_uid(contact.uid), d.digest, {},
-                         d.partial, _stored_name(contact.source, sealer, keep_names))
+    return ManifestEntry(index, contact.line, None, d.digest, {}, d.partial,
+                         _stored_name(contact.source, sealer, keep_names),
+                         sealer.uid_digest(contact.uid) if contact.uid else None)
 
 
 def _now() -> str:

@@ -118,12 +118,30 @@ def headline(doc: Mapping[str, Any]) -> str:
     return _comparison_headline(doc, comps, repair)
 
 
+def _another_books_manifest(comps: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """A manifest comparison where no contact pairs at all (every recorded one missing,
+    every checked one added, a few of each at least): not a lost book but the wrong
+    manifest, as a whole book changed in several fields at once is not a restore."""
+    for c in comps:
+        n = c["counts"]
+        if (c["kind"] == "manifest" and not n["intact"] and not n["changed"]
+                and n["missing"] >= 3 and n["added"] >= 3):
+            return c
+    return None
+
+
 def _comparison_headline(doc: Mapping[str, Any], comps: list[Mapping[str, Any]],
                          repair: Mapping[str, Any] | None) -> str:
     if (foreign := _not_a_backup(doc)) is not None:
         return _("{where} holds no contacts, so nothing could be checked against the "
                  "backup: it is not a restore of it. Check that you chose the right file."
                  ).format(where=clean(foreign))
+    if (other := _another_books_manifest(comps)) is not None:
+        return _("None of the {n} contacts of {checked} is in the manifest {manifest}: it "
+                 "is most likely the manifest of another book. Check that you chose the "
+                 "manifest made from this backup.").format(
+            n=grouped(other["counts"]["added"]), checked=clean(other["checked"]),
+            manifest=clean(other["reference"]))
     total = sum(c["counts"]["reference"] for c in comps)
     missing = sum(c["counts"]["missing"] for c in comps)
     changed = sum(c["counts"]["changed"] for c in comps)
@@ -245,6 +263,8 @@ def where_said(side: Mapping[str, Any] | None, path: str) -> str:
 def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     for comp in _restores(doc):
+        if _another_books_manifest([comp]) is not None:
+            continue  # (not a list of losses: the opening says so)
         added = 0
         for row in comp["contacts"]:
             if row["status"] == "added":
@@ -330,6 +350,8 @@ def next_steps(doc: Mapping[str, Any]) -> list[str]:
     if repair is not None:  # one file repaired
         return []
     if any(c["counts"]["missing"] or c["counts"]["changed"] for c in comps):
+        if _another_books_manifest(comps) is not None:
+            return []  # (the opening says which manifest to look for)
         if any(c["kind"] == "manifest" for c in comps):
             return [_("Next step: a manifest cannot give contacts back; use the backup "
                       "itself: contactguard repair RESTORED --against BACKUP -o fix.vcf")]

@@ -27,6 +27,10 @@ def comparison_note(comp: Mapping[str, Any]) -> str | None:
     n = comp["counts"]
     if comp["kind"] != "manifest" or not n["missing"] or not n["added"]:
         return None
+    if not n["intact"] and not n["changed"] and n["missing"] >= 3 and n["added"] >= 3:
+        return (f"no contact of {comp['checked']} pairs with any of the manifest's "
+                f"{counted(n['missing'], 'contact')}: it is most likely the manifest of "
+                f"another book")
     both = min(n["missing"], n["added"])
     return (f"up to {both:,} of the {counted(n['missing'], 'contact')} missing may be there, "
             f"changed in several fields at once: a manifest pairs contacts by UID and by "
