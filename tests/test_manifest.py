@@ -152,7 +152,7 @@ def test_salt_makes_manifests_of_the_same_backup_unlinkable() -> None:
 
 
 def test_keyed_manifest_detects_any_alteration(tmp_path: Path) -> None:
-    _, backup = _backup(20)
+    people, backup = _backup(20)
     key = "tundra kettle oboe meridian"
     path = tmp_path / "m.json"
     cg.Manifest.build(backup, key=key).save(path)
@@ -162,8 +162,17 @@ def test_keyed_manifest_detects_any_alteration(tmp_path: Path) -> None:
     doc["contacts"].pop(3)
     doc["contact_count"] -= 1
     tampered = json.dumps(doc)
-    with pytest.raises(cg.ManifestSignatureError):
+    # the key's id matches, so the message says what happened: no "or the key is wrong"
+    with pytest.raises(cg.ManifestSignatureError, match="altered after it was written "
+                       r"\(the key is the right one"):
         cg.Manifest.loads(tampered, key=key)
+    digest = doc["contacts"][0]["digest"]
+    tampered_file = tmp_path / "tampered.json"  # the saved file, one digest altered
+    tampered_file.write_text(text.replace(digest, digest[::-1]))
+    backup_file = tmp_path / "backup.vcf"
+    backup_file.write_text(books.ios_backup(people, uids=False), encoding="utf-8")
+    with pytest.raises(cg.ManifestSignatureError, match="altered after it was written"):
+        cg.verify_file(backup_file, tampered_file, key=key)  # (streamed: the same words)
     with pytest.raises(cg.ManifestSignatureError, match="not the manifest's key"):
         cg.Manifest.loads(text, key="wrong but long enough")
     with pytest.raises(cg.UsageError, match="pass its passphrase"):

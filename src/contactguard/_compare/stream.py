@@ -42,6 +42,7 @@ from .._manifest import (
     contact_digests,
     manifest_warnings,
     open_sealer,
+    signature_mismatch,
 )
 from .._model import Finding, Findings, Severity
 from .._read import AuthLike, Limits, Secret, iter_contacts
@@ -207,8 +208,7 @@ def verify_file(source: str | os.PathLike[str], manifest: str | os.PathLike[str]
     if sealer.keyed:
         expected = sealer.sign(signed, entries_for_signature())
         if not hmac.compare_digest(expected, str(header.get("signature", ""))):
-            raise ManifestSignatureError(
-                "manifest signature does not match: it was altered, or the key is wrong")
+            raise ManifestSignatureError(signature_mismatch(header))
     else:
         for _ in entries_for_signature():
             pass

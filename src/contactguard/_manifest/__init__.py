@@ -13,7 +13,14 @@ caller asked for ``unkeyed``).
 from __future__ import annotations
 
 from .digests import ContactDigests, Sealer, contact_digests, sign_stream
-from .format import FORMAT_NAME, SCHEMA_VERSION, check_header, manifest_warnings, open_sealer
+from .format import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    check_header,
+    manifest_warnings,
+    open_sealer,
+    signature_mismatch,
+)
 from .kdf import SCRYPT_N, SCRYPT_P, SCRYPT_R, derive, new_kdf_params
 from .keys import (
     KEY_DIR_ENV,
@@ -58,6 +65,7 @@ __all__ = [
     "read_key_file",
     "resolve_key",
     "sign_stream",
+    "signature_mismatch",
     "stale_temporaries",
     "store_key",
     "write_manifest",

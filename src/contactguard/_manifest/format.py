@@ -46,6 +46,16 @@ def check_header(header: Mapping[str, Any], where: str = "manifest") -> int:
     return version
 
 
+def signature_mismatch(header: Mapping[str, Any]) -> str:
+    """Why a keyed manifest's signature does not match.  From schema 2 the key's id was
+    checked first, so the key is the right one and the manifest was altered; a schema 1
+    manifest has no key id, so either may be the cause."""
+    if header.get("key_id") and header.get("schema_version", 1) != 1:
+        return ("manifest signature does not match: the manifest was altered after it was "
+                "written (the key is the right one: its id matches)")
+    return "manifest signature does not match: it was altered, or the key is wrong"
+
+
 def open_sealer(header: Mapping[str, Any], key: KeyLike | None
                 ) -> tuple[Sealer, Key | None]:
     """The digest function of the manifest whose header is ``header``, under ``key``

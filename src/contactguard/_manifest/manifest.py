@@ -55,6 +55,7 @@ from .format import (
     head_text,
     manifest_warnings,
     open_sealer,
+    signature_mismatch,
 )
 from .keys import Key, KeyLike, generate_key, resolve_key, store_key
 
@@ -297,8 +298,7 @@ class Manifest:
 
         if manifest.signature is None or not hmac.compare_digest(
                 manifest._sign(sealer), manifest.signature):
-            raise ManifestSignatureError(
-                "manifest signature does not match: it was altered, or the key is wrong")
+            raise ManifestSignatureError(signature_mismatch(manifest._header()))
         return replace(manifest, key=k)
 
     @classmethod
