@@ -317,3 +317,11 @@ def test_a_national_number_valid_only_in_the_other_books_region_still_reads() ->
     after = book(card("FN:Ada", "TEL:+86 138 0013 8000"), card("FN:Bo", "TEL:+86 139 0013 9000"),
                  card("FN:Wing", "TEL:+852 9123 4567"))
     assert cg.diff(before, after).changed == ()
+
+
+def test_the_whole_name_in_one_field_with_the_same_fn_is_format_only() -> None:
+    before = book(card("FN:Ivy Kwok", "N:Kwok;Ivy;;;", "TEL:+852 9123 4567"))
+    after = book(card("FN:Ivy Kwok", "N:;Ivy Kwok;;;", "TEL:+852 9123 4567"))
+    assert cg.diff(before, after).changed == ()
+    renamed = book(card("FN:Ivy Kwok", "N:;Ivy Chan;;;", "TEL:+852 9123 4567"))
+    assert len(cg.diff(before, renamed).changed) == 1  # a word that is not there is a change

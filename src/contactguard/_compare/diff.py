@@ -339,7 +339,10 @@ def format_only_changes(changes: tuple[FieldChange, ...], old: Contact, new: Con
             if c.kind != "changed" or c.before is None or c.after is None:
                 return False
             a, b = _name_parts(c.before), _name_parts(c.after)
-            return a == b[::-1] or "".join(a) == "".join(b)
+            # swapped, or the words moved between the two fields ("Kwok;Ivy" written
+            # as ";Ivy Kwok": a CSV with the whole name in First Name)
+            return (a == b[::-1] or "".join(a) == "".join(b)
+                    or sorted(" ".join(a).split()) == sorted(" ".join(b).split()))
         kept = [c for c in kept
                 if c.property != "N" or not (c.kind in {"lost", "added"} or swapped(c))]
     return tuple(sorted(kept, key=lambda c: (c.property, c.kind, c.before or "", c.after or "")))
