@@ -181,13 +181,15 @@ def _check_headline(doc: Mapping[str, Any]) -> str:
     where = (clean(doc["inputs"][0]["path"]) if files == 1
              else _("The {n} files").format(n=grouped(files)))
     if not doc["findings"]:
-        return _("{where} holds {n} contacts, and nothing in it is damaged.").format(
-            where=where, n=grouped(contacts))
+        return ngettext("{where} holds {n} contact, and nothing in it is damaged.",
+                        "{where} holds {n} contacts, and nothing in it is damaged.",
+                        contacts).format(where=where, n=grouped(contacts))
     if contacts == 0 and any(f["kind"] in _NOT_A_BACKUP for f in doc["findings"]):
         return _("{where} is not a backup: it holds no contacts. Check that you chose the "
                  "right file.").format(where=where)
-    text = _("{where} holds {n} contacts; {bad} of them have problems.").format(
-        where=where, n=grouped(contacts), bad=grouped(len(bad)))
+    text = ngettext("{where} holds {n} contact; {bad} of them have problems.",
+                    "{where} holds {n} contacts; {bad} of them have problems.",
+                    contacts).format(where=where, n=grouped(contacts), bad=grouped(len(bad)))
     if elsewhere:
         text = _then(text, ngettext("{n} problem is outside any contact.",
                                "{n} problems are outside any contact.",
