@@ -21,8 +21,12 @@ __all__ = ["comparison_note"]
 def comparison_note(comp: Mapping[str, Any]) -> str | None:
     """The note for ``comp``, or ``None`` when it needs none.
 
-    >>> comparison_note({"kind": "manifest", "counts": {"missing": 3, "added": 1}})[:46]
+    >>> counts = {"intact": 5, "changed": 0, "missing": 3, "added": 1}
+    >>> comparison_note({"kind": "manifest", "counts": counts})[:46]
     'up to 1 of the 3 contacts missing may be there'
+    >>> counts = {"intact": 0, "changed": 0, "missing": 40, "added": 12}
+    >>> comparison_note({"kind": "manifest", "checked": "b.vcf", "counts": counts})[:40]
+    'no contact of b.vcf pairs with any of th''
     """
     n = comp["counts"]
     if comp["kind"] != "manifest" or not n["missing"] or not n["added"]:
