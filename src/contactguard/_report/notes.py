@@ -26,7 +26,7 @@ def comparison_note(comp: Mapping[str, Any]) -> str | None:
     'up to 1 of the 3 contacts missing may be there'
     >>> counts = {"intact": 0, "changed": 0, "missing": 40, "added": 12}
     >>> comparison_note({"kind": "manifest", "checked": "b.vcf", "counts": counts})[:40]
-    'no contact of b.vcf pairs with any of th''
+    'no contact of b.vcf pairs with any of th'
     """
     n = comp["counts"]
     if comp["kind"] != "manifest" or not n["missing"] or not n["added"]:
