@@ -325,3 +325,18 @@ def test_the_whole_name_in_one_field_with_the_same_fn_is_format_only() -> None:
     assert cg.diff(before, after).changed == ()
     renamed = book(card("FN:Ivy Kwok", "N:;Ivy Chan;;;", "TEL:+852 9123 4567"))
     assert len(cg.diff(before, renamed).changed) == 1  # a word that is not there is a change
+
+
+def test_a_csv_without_a_name_column_and_first_last_swapped_is_format_only() -> None:
+    """Google's CSV has no display-name column: the reader spells FN from First/Last.  A
+    Western-order export that put the family name in First Name swaps N, and so the FN
+    the reader spells: both are how the export wrote the name, not a change."""
+    before = book(card("FN:赵颖静", "N:赵;颖静;;;", "TEL:+86 139 0968 0663"),
+                  card("FN:Johnny", "N:Smith;John;;;", "TEL:+44 20 7946 0003"))
+    csv = cg.loads("First Name,Last Name,Phone 1 - Value\r\n赵,颖静,+86 139 0968 0663\r\n"
+                   "Smith,John,+44 20 7946 0003\r\n")
+    verdicts = cg.verify_restore(before, csv).verdicts
+    assert verdicts[0].status == "intact"
+    # an FN of its own ("Johnny") that the CSV lost is still a change
+    assert verdicts[1].status == "changed"
+    assert {c.property for c in verdicts[1].changes} >= {"FN"}
