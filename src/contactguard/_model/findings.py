@@ -55,6 +55,8 @@ KINDS: Final = MappingProxyType({
     "unparsable-line": (_E, "a line inside a card is not NAME[;PARAMS]:VALUE"),
     "malformed-line": (_W, "a line with stray characters, read as what it plainly is"),
     "truncated-card": (_E, "a card has BEGIN but no END (the file was cut off?)"),
+    "missing-begin": (_E, "a card's BEGIN:VCARD line is missing or damaged; the card was "
+                      "read from its damaged BEGIN or its VERSION line"),
     "copy-incomplete": (_E, "a copy could be read only in part: it was not verified"),
     "unexpected-end": (_W, "END:VCARD with no open card"),
     "outside-card": (_W, "content outside any BEGIN:VCARD … END:VCARD"),
@@ -78,6 +80,8 @@ KINDS: Final = MappingProxyType({
     "limit-exceeded": (_E, "input larger than a configured limit was skipped"),
     "findings-truncated": (_W, "more findings of one kind than the limit: counted, not kept"),
     "charset-guessed": (_I, "the file's charset was detected, not declared"),
+    "charset-uncertain": (_W, "the file's charset was guessed, and another charset reads "
+                          "it almost as well: names may be misread"),
     # manifests
     "manifest-unprotected": (_W, "a manifest that anyone holding it can test guesses "
                              "against (schema 1, or written --unkeyed): integrity only"),

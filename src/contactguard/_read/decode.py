@@ -4,7 +4,11 @@ Decoding never fails.  The decision is returned as a :class:`Decoding` so a snap
 say how its file was read.  When a file is mostly UTF-8 but holds raw bytes of another
 charset inside values (old Android exports with ``CHARSET=GBK`` and 8-bit values), the
 file is decoded as UTF-8 with ``surrogateescape`` so the value decoder can recover the
-original bytes and decode them with the value's own CHARSET.
+original bytes and decode them with the value's own CHARSET.  The same holds when a file
+holds valid multi-byte UTF-8 but some lines in another charset (one card pasted in from an
+old export), or is cut in the middle of its last character: the UTF-8 lines stay UTF-8 and
+each bad value is reported at its own line.  Only a file with no sign of UTF-8 is read
+whole in a guessed legacy charset (:mod:`~contactguard._read.charsets`).
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from typing import Final
 
 from .._core import UsageError
 from .._model import Decoding
+from .charsets import guess_charset, guess_value, utf8_by_chance
 
-__all__ = ["Decoding", "decode_bytes", "decode_value_bytes", "has_escaped_bytes",
-           "replace_escaped"]
+__all__ = ["Decoding", "decode_bytes", "decode_file", "decode_value_bytes",
+           "has_escaped_bytes", "replace_escaped"]
 
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -27,13 +32,6 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-#: Charsets that legacy contact exports use, tried by the detector in this order of
-#: preference when it is unsure.  Latin-1 decodes anything, so it comes last.
-_LEGACY_CANDIDATES: Final = ("gb18030", "big5", "shift_jis", "euc-kr", "cp1252", "latin-1")
-
-
-
 
 _ESCAPED: Final = re.compile("[\udc80-\udcff]")
 
@@ -70,15 +68,6 @@ def _sniff_utf16(data: bytes) -> str | None:
     return None
 
 
-def _detect_legacy(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes  # noqa: PLC0415 - only needed for rare files
-
-    best = from_bytes(data, cp_isolation=list(_LEGACY_CANDIDATES)).best()
-    if best is None:
-        return None
-    return codecs.lookup(best.encoding).name
-
-
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, Decoding]:
     """Decode a whole file.  Never raises for bad bytes.
 
@@ -88,6 +77,14 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, Decodin
     Undecodable bytes are kept as lone surrogates (``surrogateescape``) so callers can
     report them with their line and recover them for a per-value CHARSET.
     """
+    text, decoding, _ = decode_file(data, encoding)
+    return text, decoding
+
+
+def decode_file(data: bytes, encoding: str | None = None
+                ) -> tuple[str, Decoding, tuple[str, ...]]:
+    """:func:`decode_bytes`, and the charsets that would have read a guessed legacy file
+    about as plausibly as the one chosen (empty when the guess is clear or not a guess)."""
     if encoding is not None:
         try:
             name = codecs.lookup(encoding).name
@@ -96,30 +93,39 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, Decodin
             raise UsageError(f"unknown text encoding {encoding!r}") from None
         if text[:1] == "\ufeff":
             text = text[1:]
-        return text, Decoding(name, "given", escaped_bytes=has_escaped_bytes(text))
+        return text, Decoding(name, "given", escaped_bytes=has_escaped_bytes(text)), ()
     for bom, name in _BOMS:
         if data.startswith(bom):
             text = _decode_lenient(data[len(bom) :], name)
-            return text, Decoding(name, "bom", bom=True, escaped_bytes=has_escaped_bytes(text))
+            return text, Decoding(name, "bom", bom=True,
+                                  escaped_bytes=has_escaped_bytes(text)), ()
     utf16 = _sniff_utf16(data)
     if utf16 is not None:
         text = _decode_lenient(data, utf16)
-        return text, Decoding(utf16, "utf-16-sniffed", escaped_bytes=has_escaped_bytes(text))
+        return text, Decoding(utf16, "utf-16-sniffed",
+                              escaped_bytes=has_escaped_bytes(text)), ()
+    chance = False
     try:
-        return data.decode("utf-8"), Decoding("utf-8", "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if _bad_bytes_only_in_charset_lines(data):
+    else:
+        chance = utf8_by_chance(data, text)  # (a large file is not asked)
+        if not chance:
+            return text, Decoding("utf-8", "utf-8"), ()
+    if not chance and (_bad_bytes_only_in_charset_lines(data) or _is_damaged_utf8(data)):
         text = data.decode("utf-8", errors="surrogateescape")
-        return text, Decoding("utf-8", "utf-8", escaped_bytes=True)
-    detected = _detect_legacy(data)
-    if detected is not None:
+        return text, Decoding("utf-8", "utf-8", escaped_bytes=True), ()
+    guess = guess_charset(data)
+    for name in guess.ranked if guess.plausible else ():  # (else: damage, not a charset)
         try:
-            return data.decode(detected), Decoding(detected, "detected")
-        except UnicodeDecodeError:
-            pass
+            text = data.decode(name)
+        except UnicodeDecodeError:  # (a large file: the sample decoded, the whole not)
+            continue
+        return text, Decoding(codecs.lookup(name).name, "detected"), tuple(
+            codecs.lookup(r).name for r in guess.rivals)
     text = data.decode("utf-8", errors="surrogateescape")
-    return text, Decoding("utf-8", "fallback", escaped_bytes=True)
+    return text, Decoding("utf-8", "fallback", escaped_bytes=True), ()
 
 
 def _decode_lenient(data: bytes, name: str) -> str:
@@ -133,6 +139,35 @@ def _decode_lenient(data: bytes, name: str) -> str:
         return data.decode(name, errors="surrogateescape")
     except UnicodeDecodeError:
         return data.decode(name, errors="replace")
+
+
+#: A damaged UTF-8 file may hold this many bad lines per line of good multi-byte UTF-8
+#: before it is read as a legacy file instead.  A legacy file's line is valid, plausible
+#: UTF-8 by chance about once in a thousand (see :func:`_plausible_utf8`).
+_BAD_PER_GOOD: Final = 20
+
+
+def _is_damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with some bad lines, not a legacy file: lines of valid multi-byte UTF-8 that
+    reads like text, and no more than :data:`_BAD_PER_GOOD` bad lines for each; or bytes
+    that are UTF-8 up to a last character cut short at the very end."""
+    good = bad = 0
+    lines = data.splitlines()
+    for raw in lines:
+        if raw.isascii():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if raw is lines[-1] and exc.reason == "unexpected end of data" and (
+                    exc.end == len(raw) and not data.endswith((b"\n", b"\r"))):
+                continue  # the file was cut inside its last character
+            bad += 1
+            continue
+        _, colon, value = text.partition(":")
+        value = value if colon else text  # (a folded or soft-broken line: all of it)
+        good += not value.isascii() and _plausible_utf8(value.encode()) is not None
+    return good * _BAD_PER_GOOD >= bad if good else not bad
 
 
 def _bad_bytes_only_in_charset_lines(data: bytes) -> bool:
@@ -188,6 +223,11 @@ def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None
                 return text, "charset-mismatch", (
                     f"value labelled CHARSET={charset} is not valid {name} but is valid UTF-8;"
                     " read as UTF-8")
+        legacy = guess_value(raw) if not charset and not _damaged_utf8_value(raw, exc) else None
+        if legacy is not None:  # a card pasted in from an old export, in its own charset
+            return raw.decode(legacy), "undecodable-bytes", (
+                f"bytes not valid UTF-8 at byte {exc.start} of the value, and no CHARSET; "
+                f"read as {legacy} (a guess: check the text)")
         text = raw.decode(name, errors="replace")
         return text, "undecodable-bytes", (
             f"bytes not valid {name} at byte {exc.start} of the value; replaced with U+FFFD")
@@ -200,6 +240,17 @@ def decode_value_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None
                 f"value labelled CHARSET={charset} is UTF-8 text (read as {name} it would be"
                 f" {text[:20]!r}); read as UTF-8")
     return text, kind, message
+
+
+def _damaged_utf8_value(raw: bytes, exc: UnicodeDecodeError) -> bool:
+    """UTF-8 with bytes lost, not another charset: cut inside its last character, or most
+    of its non-ASCII bytes are valid UTF-8 ('José' with one stray byte).  Its bad bytes
+    are replaced, not guessed."""
+    if exc.reason == "unexpected end of data" and exc.end == len(raw):
+        return True
+    valid = sum(len(ch.encode()) for ch in raw.decode("utf-8", errors="replace")
+                if ch > "\x7f" and ch != "\ufffd")
+    return valid * 2 > sum(b > 0x7F for b in raw)
 
 
 #: Characters that UTF-8 text in a contact plausibly holds beyond ASCII: CJK, kana, hangul,

@@ -27,7 +27,7 @@ _VCARD_HINT: Final = re.compile(
 _SIGNATURES: Final = (
     ("<!doctype html", "an HTML page"), ("<html", "an HTML page"),
     ("<?xml", "an XML document"), ("%pdf-", "a PDF document"),
-    ("{", "JSON"), ("[", "JSON"), ("begin:vcalendar", "an iCalendar file, not vCard"),
+    ("{", "JSON"), ("[", "JSON"), ("begin:vcalendar", "an iCalendar file"),
     ("\x1f\x8b", "gzip-compressed data"), ("\x89png", "a PNG image"),
     ("sqlite format 3", "an SQLite database"),
 )

@@ -15,6 +15,7 @@ from .._model import Contact, Decoding, FileInfo, Finding, Findings, Severity, S
 from .csv import ColumnMap, column_map, read_csv
 from .decode import decode_bytes
 from .formats import classify
+from .framing import holds_something
 from .secrets import AuthLike, Secret, make_access
 from .sources import Limits, Member, iter_members
 from .stream import read_head, stream_blocks
@@ -36,9 +37,15 @@ def _kind(sample: str, name: str, fmt: str | None, columns: ColumnMap | None) ->
     return "csv" if kind == "vcard" and fmt == "csv" else kind
 
 
-def _charset_finding(decoding: Decoding, name: str) -> Finding | None:
+def _charset_finding(decoding: Decoding, name: str, rivals: tuple[str, ...] = ()
+                     ) -> Finding | None:
     if decoding.method not in {"detected", "fallback"}:
         return None
+    if rivals:  # a short file can read as names in two charsets: say so, loudly
+        return Finding.of(
+            "charset-uncertain", f"no charset declared and not UTF-8; read as "
+            f"{decoding.encoding}, but {' or '.join(rivals)} read it almost as well: check "
+            "the names, or give the charset (encoding=, --encoding)", source=name)
     return Finding.of(
         "charset-guessed", f"no charset declared and not UTF-8; read as {decoding.encoding}"
         + (" with undecodable bytes kept aside" if decoding.escaped_bytes else ""),
@@ -50,14 +57,14 @@ def _member_cards(member: Member, fmt: str | None, encoding: str | None, limits:
                   ) -> tuple[str, Decoding, Iterator[RawCard]]:
     """Format, decoding and a lazy stream of raw cards for one member."""
     head, rest, complete = read_head(member)
-    decoding, blocks = stream_blocks(member, encoding=encoding, limits=limits,
-                                     findings=findings, head=head, rest=rest,
-                                     complete=complete)
+    decoding, blocks, rivals = stream_blocks(member, encoding=encoding, limits=limits,
+                                             findings=findings, head=head, rest=rest,
+                                             complete=complete)
     sample = head[:65536].decode(decoding.encoding, errors="replace")
     kind = _kind(sample.lstrip("\ufeff"), member.name, fmt, columns)
     if kind not in FORMATS:
         return kind, decoding, iter(())
-    if (f := _charset_finding(decoding, member.name)) is not None:
+    if (f := _charset_finding(decoding, member.name, rivals)) is not None:
         findings.append(f)
     if kind == "csv":
         data = head if complete else b"".join([head, *rest])
@@ -68,6 +75,12 @@ def _member_cards(member: Member, fmt: str | None, encoding: str | None, limits:
     card_limits = CardLimits(limits.max_properties, limits.max_card_chars, limits.max_nesting)
     return kind, decoding, iter_vcards(blocks, source=member.name, findings=findings,
                                        limits=card_limits)
+
+
+def _none_of(cards: int) -> str:
+    if cards == 1:
+        return "its one card holds no name, number, e-mail or anything else"
+    return f"none of its {cards:,} cards holds a name, number, e-mail or anything else"
 
 
 class ContactStream(Iterator["Contact"]):
@@ -89,6 +102,7 @@ class ContactStream(Iterator["Contact"]):
         self.findings = findings
         self.files: list[FileInfo] = []
         self.count = 0
+        self.held = False  # whether any card holds something (a name, a number…)
         self._cap = limits.max_findings_per_kind
         self._per_kind: Counter[str] = Counter(f.kind for f in findings)
         self._it = self._generate(members, fmt, encoding, limits)
@@ -116,9 +130,12 @@ class ContactStream(Iterator["Contact"]):
                                    and member.name == self.name)
                 continue
             n = 0
+            held = False  # (one card that holds something is enough: asked until then)
             for card in cards:
                 if local:
                     self._drain(local, offset)
+                if not held and holds_something(card.properties):
+                    held = self.held = True
                 if card.version is None and kind == "vcard":
                     self._add(Finding.of("missing-version", "card has no VERSION; read as "
                                          "vCard 3.0", line=card.line, source=member.name,
@@ -131,12 +148,19 @@ class ContactStream(Iterator["Contact"]):
             self._drain(local, offset)
             if not n and len(members) > 1:
                 self._add(Finding.of("empty-source", "no contacts found", source=member.name))
+            elif n and not held and len(members) > 1:
+                self._add(Finding.of("empty-source", f"no contacts found: {_none_of(n)}",
+                                     source=member.name))
             self.files.append(FileInfo(member.name, kind, decoding, n))
         if not self.count:
             read = len(self.files)
             self._add(Finding.of("no-contacts", "no contacts found: nothing in this source "
                                  "would restore a single contact" + (
                                      f" ({read:,} contact files read)" if read > 1 else ""),
+                                 source=self.name))
+        elif not self.held:  # cards, but empty ones: a backup of nothing all the same
+            self._add(Finding.of("no-contacts", f"no contacts found: {_none_of(self.count)};"
+                                 " nothing in this source would restore a single contact",
                                  source=self.name))
         for kind_, seen in sorted(self._per_kind.items()):
             if seen > self._cap:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import Final
 
 from .._model import Decoding, Finding
-from .decode import _ESCAPED, decode_bytes
+from .decode import _ESCAPED, decode_file
 from .sources import Limits, Member
 from .vcard import Block
 
@@ -59,26 +59,27 @@ def _pieces(head: bytes, rest: Iterator[bytes], decoding: Decoding) -> Iterator[
 
 
 def decide(head: bytes, complete: bool, encoding: str | None
-           ) -> tuple[str | None, Decoding]:
-    """Decode a whole small file, or decide the codec of a large one from its head."""
+           ) -> tuple[str | None, Decoding, tuple[str, ...]]:
+    """Decode a whole small file, or decide the codec of a large one from its head; and
+    the charsets that a guessed legacy codec was not sure against (see ``decode_file``)."""
     if complete:
-        text, decoding = decode_bytes(head, encoding)
-        return text, decoding
+        return decode_file(head, encoding)
     cut = head.rfind(b"\n") + 1 or len(head)
     if head[:2] in {b"\xff\xfe", b"\xfe\xff"} or b"\x00" in head[:64]:
         cut = len(head) - len(head) % 4  # UTF-16/32: keep whole code units
-    _, decoding = decode_bytes(head[:cut], encoding)
-    return None, decoding
+    _, decoding, rivals = decode_file(head[:cut], encoding)
+    return None, decoding, rivals
 
 
 def stream_blocks(member: Member, *, encoding: str | None, limits: Limits,
                   findings: list[Finding], head: bytes, rest: Iterator[bytes],
-                  complete: bool) -> tuple[Decoding, Iterator[Block]]:
-    """Decide the decoding of ``member`` and stream its text as blocks of lines."""
-    text, decoding = decide(head, complete, encoding)
+                  complete: bool) -> tuple[Decoding, Iterator[Block], tuple[str, ...]]:
+    """Decide the decoding of ``member`` and stream its text as blocks of lines; the
+    third item names the charsets that read it about as well as a guessed one."""
+    text, decoding, rivals = decide(head, complete, encoding)
     pieces: Iterable[str] = [text] if text is not None else _pieces(head, rest, decoding)
     return decoding, _blocks(pieces, limits.max_line_chars, member.name, findings,
-                             max_card=limits.max_card_chars)
+                             max_card=limits.max_card_chars), rivals
 
 
 def _last_end(pending: list[str], start: int) -> int:

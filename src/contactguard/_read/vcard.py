@@ -31,7 +31,8 @@ from .._model import (
     escape_component,
     split_escaped,
 )
-from .decode import decode_value_bytes, has_escaped_bytes, replace_escaped
+from .decode import _ESCAPED, decode_value_bytes, has_escaped_bytes, replace_escaped
+from .framing import damaged_begin, holds_something, starts_property
 
 __all__ = ["Block", "CardLimits", "RawCard", "iter_vcards", "read_vcards"]
 
@@ -170,6 +171,15 @@ def iter_vcards(
     junk_start = 0
     junk_count = 0
     last_line = 0
+    # Where a card whose BEGIN:VCARD is damaged or lost would start, while lines outside
+    # any card are read: the physical index in the block (-1: none), its line number,
+    # where to read on from, the junk count before it, and its text if it is a damaged
+    # BEGIN line (else it is the first of a run of property lines).
+    cand, cand_line, cand_next, cand_junk, cand_text = -1, 0, 0, 0, ""
+    implicit: _Card | None = None  # the card opened without a BEGIN:VCARD line
+    implicit_text = ""  # its damaged BEGIN line ("": there was none)
+    implicit_mark = 0  # len(findings) when it was opened
+    implicit_junk: tuple[int, int, Finding | None] = (0, 0, None)  # the junk run before it
 
     def note(kind: str, message: str, line: int, *, column: int | None = None,
              prop: str | None = None, in_card: bool = True) -> None:
@@ -184,11 +194,43 @@ def iter_vcards(
                  column=1, in_card=False)
             junk_count = 0
 
+    def open_implicit(line: int, damaged: str) -> _Card:
+        """A card that its VERSION or END line, or a damaged BEGIN line, shows to start at
+        ``line``.  It is said (loudly: its start is a guess) when it is closed, unless it
+        held nothing and is discarded (a preamble with a VERSION line is no card)."""
+        nonlocal implicit, implicit_text, implicit_mark, implicit_junk
+        held = (junk_start, junk_count)
+        flush_junk()
+        implicit_junk = (*held, findings[-1] if held[1] else None)
+        implicit, implicit_text, implicit_mark = _Card(line), damaged, len(findings)
+        return implicit
+
+    def discard(c: _Card, lines: list[str], base: int, upto: int) -> None:
+        """An implicit card that holds nothing: its lines are lines outside any card
+        again, and the findings made inside it go (NUL findings stay, with no card)."""
+        nonlocal junk_start, junk_count
+        findings[implicit_mark:] = [f for f in findings[implicit_mark:] if f.kind == "nul-byte"]
+        for k, f in enumerate(findings):
+            if f.contact == n_cards:
+                findings[k] = replace(f, contact=None)
+        count = sum(1 for ln in lines[max(c.line - base - 1, 0) : upto] if ln.strip())
+        held_start, held_count, said = implicit_junk
+        if said is not None and said in findings[implicit_mark - 1 : implicit_mark]:
+            del findings[implicit_mark - 1]  # one run of junk, said once
+            junk_start, junk_count = held_start, held_count
+        if count and not junk_count:
+            junk_start = c.line
+        junk_count += count
+
     spans: list[tuple[int, int, int]] = []  # (first line, last line, index), for NULs
     has_nul = False
 
     def close(c: _Card, complete: bool, end: int) -> None:
         nonlocal n_cards
+        if c is implicit:
+            note("missing-begin", f"{implicit_text!r} read as BEGIN:VCARD: the card's BEGIN "
+                 "line is damaged" if implicit_text else "card has no BEGIN:VCARD line (lost,"
+                 " or cut off); read from its first line", c.line, column=1)
         if has_nul:
             spans.append((c.line, end, n_cards))
         version = c.version
@@ -218,6 +260,7 @@ def iter_vcards(
         n = len(lines)
         last_line = base + n
         i = 0
+        cand = -1  # (indexes are the block's)
         while i < n:
             line = lines[i]
             lineno = base + i + 1
@@ -241,6 +284,11 @@ def iter_vcards(
                     continue  # (a blank line has no ':')
             if colon < 0:
                 if card is None:
+                    if damaged_begin(line):  # ('BEGIN VCARD', 'BEGINARD'), if a card follows
+                        cand, cand_line, cand_next = lineno - base - 1, lineno, i
+                        cand_junk, cand_text = junk_count, line.strip()[:30]
+                    else:
+                        cand = -1
                     if not junk_count:
                         junk_start = lineno
                     junk_count += 1
@@ -285,33 +333,90 @@ def iter_vcards(
                             i = _read_agent(lines, i, card, note, base=base,
                                             max_nesting=lim.max_nesting)
                             continue
-                        note("truncated-card", "card has no END before the next BEGIN:VCARD;"
-                             " kept what was read", card.line, column=1)
-                        close(card, complete=False, end=lineno - 1)
+                        if card is implicit and not holds_something(card.props):
+                            discard(card, lines, base, lineno - base - 1)
+                        else:
+                            while card.props and card.props[-1].name == "END":
+                                card.props.pop()  # a damaged END (END:VCARC) is no data
+                                card.lines.pop()
+                            note("truncated-card", "card has no END before the next "
+                                 "BEGIN:VCARD; kept what was read", card.line, column=1)
+                            close(card, complete=False, end=lineno - 1)
                     if junk_count:
                         flush_junk()
                     card = _Card(lineno)
                     card_props, card_lines = card.props, card.lines  # (never rebound)
+                    cand = -1
                     continue
                 if upper == "END" and word == "VCARD":
+                    if card is None and cand >= 0:
+                        # Property lines (or a damaged BEGIN) and then END:VCARD: a card.
+                        junk_count = cand_junk
+                        card = open_implicit(cand_line, cand_text if cand_next > cand
+                                             else "")
+                        card_props, card_lines = card.props, card.lines
+                        i, cand = cand_next, -1
+                        continue
                     if card is None:
                         flush_junk()  # keep findings in line order; the END ends a junk run
                         note("unexpected-end", "END:VCARD with no open card", lineno,
                              column=1, in_card=False)
+                    elif card is implicit and not holds_something(card.props):
+                        discard(card, lines, base, lineno - base)  # (damaged framing only)
+                        card = None
                     else:
                         close(card, complete=True, end=lineno)
                         card = None
                     continue
                 if upper == "VERSION" and card is not None:
+                    if card.version is not None and card.props:
+                        # A second VERSION after properties: the next card, whose BEGIN
+                        # (and this one's END) were lost.
+                        at, damaged, end = lineno, "", lineno - 1
+                        while card.props and card.props[-1].name in {"BEGIN", "END"}:
+                            # damaged framing lines (END:VCARC, BEGIN:VCARC) are no data
+                            last, end = card.props.pop(), card.lines.pop() - 1
+                            if last.name == "BEGIN" and not damaged:
+                                at, damaged = end + 1, f"BEGIN:{last.value}"[:30]
+                        note("truncated-card", "card has no END before the next card's "
+                             "VERSION line; kept what was read", card.line, column=1)
+                        close(card, complete=False, end=end)
+                        card = open_implicit(at, damaged)
+                        card_props, card_lines = card.props, card.lines
+                        i = lineno - base - 1  # (read the VERSION line again, in its card)
+                        continue
                     card.version = value.strip()
                     if card.version not in _KNOWN_VERSIONS:
                         note("unknown-version", f"VERSION {card.version!r} is not 2.1, 3.0 "
                              "or 4.0; read as 3.0", lineno, column=colon + 2, prop=upper)
                     continue
             if card is None:
-                if not junk_count:
-                    junk_start = lineno
-                junk_count += 1
+                start = lineno - base - 1
+                if upper == "VERSION" and value.strip() in _KNOWN_VERSIONS:
+                    # A vCard VERSION outside any card: a card whose BEGIN was lost.
+                    at, resume = (cand_line, cand_next) if cand >= 0 else (lineno, start)
+                elif cand >= 0 and cand_next > cand and name_ok:
+                    at, resume = cand_line, cand_next  # a property after a damaged BEGIN
+                else:
+                    if damaged_begin(line):
+                        cand, cand_line, cand_next, cand_junk = start, lineno, i, junk_count
+                        cand_text = line.strip()[:30]
+                    elif name_ok and upper not in _FRAMING:
+                        if cand < 0:
+                            cand, cand_line, cand_next, cand_junk = (start, lineno, start,
+                                                                     junk_count)
+                    else:
+                        cand = -1
+                    if not junk_count:
+                        junk_start = lineno
+                    junk_count += 1
+                    continue
+                damaged = cand_text if cand >= 0 and cand_next > cand else ""
+                if cand >= 0:
+                    junk_count = cand_junk  # the lines from ``at`` on are the card's
+                card = open_implicit(at, damaged)
+                card_props, card_lines = card.props, card.lines
+                i, cand = resume, -1
                 continue
             if not name_ok:
                 note("unparsable-line", f"{head[:40]!r} is not a property name; line skipped",
@@ -326,9 +431,19 @@ def iter_vcards(
                 params = tuple(uri_params)
                 encoding = "B"
             if encoding == "QUOTED-PRINTABLE":
+                # (the value's first physical line is all of it that columns can point in)
+                on_first = len(value) if i == lineno - base else 0
                 if value.endswith("=") and i < n:
                     soft = [value[:-1]]  # soft line breaks joined once (linear)
                     while i < n and lines[i].strip().upper() != "END:VCARD":
+                        if starts_property(lines[i]):
+                            # A soft break before a property line: the value ended with a
+                            # stray '='.  The property is read as itself, not swallowed.
+                            note("bad-quoted-printable", f"{upper}: the value ends in a soft"
+                                 " line break ('='), but the next line is a property; the "
+                                 "value was ended there", base + i, prop=upper,
+                                 column=len(lines[i - 1]))
+                            break
                         soft.append(lines[i])
                         i += 1
                         if not soft[-1].endswith("="):
@@ -337,7 +452,8 @@ def iter_vcards(
                     else:
                         soft[-1] += "="  # the value ended on '=' after all: keep it
                     value = "".join(soft)
-                value = _decode_qp(value, charset, lineno, upper, note, column=colon + 2)
+                value = _decode_qp(value, charset, lineno, upper, note, column=colon + 2,
+                                   first=on_first)
                 card.breaks = card.breaks or "\n" in value
             elif encoding in {"BASE64", "B"}:
                 if ("ENCODING", "B") not in params:
@@ -356,8 +472,10 @@ def iter_vcards(
                     note("bad-base64", f"{upper} base64 data cannot be decoded "
                          "(bad characters or length)", lineno, column=colon + 2, prop=upper)
             elif escaped and has_escaped_bytes(value):
+                bad = _ESCAPED.search(value)
+                at = bad.start() if bad is not None and i == lineno - base else 0
                 value = _decode_escaped(value, charset, lineno, upper, note,
-                                        column=colon + 2)
+                                        column=colon + 2 + at)
 
             card.chars += len(value)
             if len(card.props) >= max_props or card.chars > max_chars:
@@ -381,16 +499,20 @@ def iter_vcards(
                     if owner is not None:
                         findings[k] = replace(f, contact=owner)
         spans.clear()
-        if out:
+        if out and (card is None or card is not implicit or holds_something(card.props)):
+            # (while an implicit card may still be discarded, its findings are kept here)
             yield from out
             out.clear()
 
     flush_junk()
-    if card is not None:
+    if card is not None and card is implicit and not holds_something(card.props):
+        discard(card, lines, last_line - len(lines), len(lines))
+        flush_junk()
+    elif card is not None:
         note("truncated-card", "card has no END (the file ends inside it); "
              "kept what was read", card.line, column=1)
         close(card, complete=False, end=last_line)
-        yield from out
+    yield from out
 
 
 _Head = tuple[str | None, str, tuple[tuple[str, str], ...], str | None, str | None, bool, bool]
@@ -402,7 +524,8 @@ def _parse_head(head: str) -> _Head:
     """``[group.]NAME;params`` → (group, NAME, params, charset, encoding, name is valid,
     plain: a valid name that is not framing, has no transfer encoding and is not binary)."""
     parts = _split_head(head)
-    group, _, name = parts[0].strip().rpartition(".")
+    # (a BOM before a line: files concatenated with ``cat``, each with its own BOM)
+    group, _, name = parts[0].strip().lstrip("\ufeff").rpartition(".")
     upper = name.upper()
     name_ok = _NAME_OK(name) is not None and (not group or _NAME_OK(group) is not None)
     params: list[tuple[str, str]] = []
@@ -489,12 +612,16 @@ _Note = Callable[..., None]
 
 
 def _decode_qp(value: str, charset: str | None, lineno: int, prop: str, note: _Note, *,
-               column: int) -> str:
+               column: int, first: int = 0) -> str:
+    """Decode a quoted-printable value; ``first``: how many of its characters are on its
+    first physical line (where a bad '=' is pointed at exactly; elsewhere, the value)."""
     raw = value.encode("utf-8", "surrogateescape")
     bad = _BAD_QP.search(raw)
     if bad is not None:
+        at = len(raw[: bad.start()].decode("utf-8", "surrogateescape"))
         note("bad-quoted-printable", f"{prop}: '=' not followed by two hex digits at byte "
-             f"{bad.start()} of the value; kept as written", lineno, prop=prop, column=column)
+             f"{bad.start()} of the value; kept as written", lineno, prop=prop,
+             column=column + at if at < first else column)
     text, kind, message = decode_value_bytes(binascii.a2b_qp(raw), charset)
     if kind is not None:
         note(kind, f"{prop}: {message}", lineno, prop=prop, column=column)

@@ -48,6 +48,10 @@ PROBLEMS: Final = {
     "charset-mismatch": N_("text is labelled with the wrong character set (it can be "
                            "repaired)"),
     "truncated-card": N_("the card is cut off: the file ends inside it"),
+    "missing-begin": N_("the card's first line is missing or damaged: where it begins was "
+                        "guessed"),
+    "charset-uncertain": N_("the file's character set could not be told for sure: names "
+                            "may be garbled"),
     "card-cut": N_("the card is cut off"),
     "unparsable-line": N_("a line could not be read"),
     "invalid-phone": N_("a phone number is not a valid number"),
