@@ -275,3 +275,22 @@ def test_placeholders_are_empty_only_in_date_and_gender_columns() -> None:
     assert contact.first("BDAY") is None
     note = contact.first("NOTE")
     assert note is not None and note.text == "Unspecified"
+
+
+def test_an_unclosed_quote_does_not_swallow_the_rows_after_it() -> None:
+    """A stray opening quote makes the csv module read every later line into one cell:
+    those rows are contacts of their own, read as such, and the row is an error."""
+    snap = loads('First Name,Last Name,Mobile Phone\r\nAna,Lopez,+34612345678\r\n'
+                 '"Tom,Lee,+16502530000\r\nBo,Chen,+8613800138000\r\n'
+                 'Cy,Wu,+85291234567\r\n')
+    assert [(c.line, c.formatted_name, c.phones) for c in snap] == [
+        (2, "Ana Lopez", ("+34612345678",)), (3, "Tom Lee", ("+16502530000",)),
+        (4, "Bo Chen", ("+8613800138000",)), (5, "Cy Wu", ("+85291234567",))]
+    (finding,) = snap.findings
+    assert (finding.kind, finding.line, finding.severity) == ("bad-csv-row", 3, Severity.ERROR)
+    assert "never closed" in finding.message and "2 row(s)" in finding.message
+    # a quoted note with line breaks is a cell, not rows
+    note = loads('First Name,Last Name,Notes\r\nAna,Lopez,"line one\r\nline two, and more"\r\n'
+                 'Bo,Chen,x\r\n')
+    assert [c.formatted_name for c in note] == ["Ana Lopez", "Bo Chen"]
+    assert note.findings == ()

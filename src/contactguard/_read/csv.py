@@ -11,6 +11,7 @@ The 1-based physical line where a row starts is its ``line``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Mapping
@@ -185,6 +186,28 @@ def _row_properties(header: list[str], row: list[str], columns: ColumnMap
     return props + extra
 
 
+def _unclosed_quote(row: list[str], header: list[str], delimiter: str
+                   ) -> list[list[str]] | None:
+    """The rows a stray opening quote merged into one (``"Tom,Lee,+1650…`` and every line
+    after it in one cell), or ``None``.  Only a short row whose multi-line cell holds a
+    line with a whole row's delimiters counts: a note with line breaks has neither."""
+    if len(row) >= len(header) or len(header) < 2:
+        return None
+    for k, cell in enumerate(row):
+        if "\n" not in cell:
+            continue
+        first, *rest = cell.replace("\r\n", "\n").split("\n")
+        if not any(line.count(delimiter) >= len(header) - 1 for line in rest):
+            continue
+        parse = functools.partial(csv.reader, delimiter=delimiter, strict=False)
+        head: list[str] = next(iter(parse([first])), [])
+        rows = [row[:k] + (head or [""])]
+        rows += [r for r in parse(rest) if any(c.strip() for c in r)]
+        rows[-1] = rows[-1] + row[k + 1:]
+        return rows
+    return None
+
+
 def read_csv(text: str, *, source: str | None = None, columns: ColumnMap | None = None
              ) -> tuple[list[RawCard], list[Finding]]:
     """Read a contacts CSV export (see :mod:`~contactguard._read.columns`).
@@ -211,8 +234,9 @@ def read_csv(text: str, *, source: str | None = None, columns: ColumnMap | None 
     cards: list[RawCard] = []
     # csv.Sniffer on a header line guesses doublequote=False, which shifts every column
     # after a '""' escape: quoting is fixed by RFC 4180, only the delimiter varies.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(
-        text[:65536].split("\n", 1)[0]), quotechar='"', doublequote=True, strict=False)
+    delimiter = sniff_delimiter(text[:65536].split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
+                        doublequote=True, strict=False)
     wanted = columns or {}
     header: list[str] | None = None
     start = 1
@@ -231,6 +255,17 @@ def read_csv(text: str, *, source: str | None = None, columns: ColumnMap | None 
             header = row
             continue
         if not any(c.strip() for c in row):
+            continue
+        if (split := _unclosed_quote(row, header, delimiter)) is not None:
+            findings.append(Finding.of(
+                "bad-csv-row", f"a quote opened in this row is never closed, so it took in "
+                f"the {len(split) - 1:,} row(s) after it as one cell; they were read as rows "
+                "of their own: check them", line=line, column=1, source=source,
+                contact=len(cards)))
+            for k, part in enumerate(split):
+                props = _row_properties(header, part, wanted)
+                cards.append(RawCard(line + k, None, tuple(props), (line + k,) * len(props),
+                                     True))
             continue
         if len(row) != len(header):
             findings.append(Finding.of(
