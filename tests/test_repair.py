@@ -322,3 +322,19 @@ def test_a_copy_with_details_added_after_the_backup_is_merged_not_deleted(
     doc = json.loads(out)
     assert doc["repair"]["merge_after_import"] == [0]
     assert [c["newer"] for c in doc["repair"]["cards"]] == [2, 0]
+
+
+def test_the_html_page_of_a_repair_does_not_say_ok_above_lost_contacts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """repair exits 0 once its file is written; its page's banner says the file was
+    written (or is needed, with --dry-run), not "OK", while contacts are lost."""
+    fix = tmp_path / "fix.vcf"
+    pages = {}
+    for extra in ((), ("--dry-run",)):
+        code, page, _ = run(capsys, "repair", str(RESTORE), "--against", str(BACKUP), "-o",
+                            str(fix), "--format", "html", *extra)
+        assert code == 0
+        pages[extra] = page
+    assert "<span class=verdict>REPAIR FILE WRITTEN</span>" in pages[()]
+    assert "<span class=verdict>REPAIR NEEDED</span>" in pages[("--dry-run",)]
+    assert all('class="banner fail"' in p and ">OK<" not in p for p in pages.values())

@@ -120,6 +120,11 @@ def render_html(doc: Report) -> str:
     cls = "fail" if head == "FAIL" else "ok"
     advised = doc["command"] in ADVISED_COMMANDS
     head = verdict_word(head)
+    repair = doc.get("repair") or {}
+    if repair.get("kind") == "restore" and repair.get("cards"):
+        # (repair exits 0 once its file is written; "OK" above lost contacts would mislead)
+        head, cls = (_("REPAIR FILE WRITTEN") if repair["written"]
+                     else _("REPAIR NEEDED")), "fail"
     title = f"contactguard {doc['command']}: {head}"
     parts = [
         f"<!DOCTYPE html>\n<html lang={html_language()}>\n<head>\n<meta charset=utf-8>\n",
