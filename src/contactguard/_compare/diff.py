@@ -38,7 +38,7 @@ from .._notebook import (
 )
 from .._read import load
 from .fields import FieldChange, field_changes
-from .formatonly import format_only_changes, own_regions, phone_readings
+from .formatonly import format_only_changes, phone_readings
 
 __all__ = ["ContactChange", "Diff", "FieldChange", "SnapshotLike", "as_snapshot", "diff",
            "field_changes", "format_only_changes",
@@ -174,7 +174,7 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
     """
     before = as_snapshot(before, "diff()'s before")
     after = as_snapshot(after, "diff()'s after")
-    given, region = region, region_for(before, after, region=region)
+    region = region_for(before, after, region=region)
     with gc_paused():
         total = len(before) + len(after)
         sb = Side(before, region, None if progress is None else lambda i: progress(i, total))
@@ -184,15 +184,13 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
     matched_after = {m.after for m in matches}
     changed: list[ContactChange] = []
     unchanged = 0
-    old_region, new_region = (own_regions(s, region, given) for s in (before, after))
     for m in matches:
         if sb.fingerprints[m.before] == sa.fingerprints[m.after]:
             unchanged += 1
             continue
         changes = format_only_changes(
             field_changes(sb.fields[m.before], sa.fields[m.after]),
-            before[m.before], after[m.after], region, old_region=old_region,
-            new_region=new_region)
+            before[m.before], after[m.after], region)
         if changes:
             changed.append(ContactChange(before[m.before], after[m.after], m, changes))
         else:

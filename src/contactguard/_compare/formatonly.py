@@ -10,65 +10,37 @@ photo exported as a link.
 from __future__ import annotations
 
 from .._identity import card_regions
-from .._model import Contact, Snapshot
-from .._normalize import check_region, plausible_regions, read_phone, regions_of
+from .._model import Contact
+from .._normalize import read_phone, regions_of
 from .fields import FieldChange
 
-__all__ = ["format_only_changes", "own_regions", "phone_readings"]
+__all__ = ["format_only_changes", "phone_readings"]
 
 
-def phone_readings(contact: Contact, region: str | None, *,
-                   wider: str | None = None) -> dict[str, frozenset[str]]:
+def phone_readings(contact: Contact, region: str | None) -> dict[str, frozenset[str]]:
     """Each canonical phone key of ``contact`` with every key it may also stand for.
 
     A number written without a country code can be valid in several plausible regions
     (``9759 7703`` is a Hong Kong and a Singapore mobile; ``07903 335358`` a British mobile
     and a Chinese landline).  The canonical form picks one; two spellings are still the
     same number when either reading of one is the other (libphonenumber's NSN match, as
-    Android's ``PhoneNumberUtils.compare`` does).  ``wider`` (more regions): read in too
-    when a number is valid in none of ``region``'s.
+    Android's ``PhoneNumberUtils.compare`` does).
     """
     regions, _ = regions_of(region)
-    more = [r for r in regions_of(wider)[0] if r not in regions]
     local = card_regions(contact, region) if region else None
     out: dict[str, frozenset[str]] = {}
     for written in contact.phones:
         raw = written.strip()
         if not raw:
             continue
-        first = read_phone(raw, local)
-        primary = first.key
+        primary = read_phone(raw, local).key
         keys = {primary}
-        valid = first.valid
         for code in regions:
             phone = read_phone(raw, code)
             if phone.valid:
                 keys.add(phone.key)
-                valid = True
-        if not valid:
-            keys.update(p.key for p in (read_phone(raw, code) for code in more) if p.valid)
         out[primary] = frozenset(keys) | out.get(primary, frozenset())
     return out
-
-
-def own_regions(snapshot: Snapshot, region: str | None, given: str | None = None
-                ) -> str | None:
-    """The regions of ``region`` (two books' plausible regions, most likely first) that
-    one book's numbers may be read in, as a region text: the first, which is the book's
-    region, and those this book's own internationally written numbers make plausible.
-
-    A region only the other book shows is no reading of this one's national numbers that
-    are valid in its own (see ``wider`` of :func:`phone_readings`): a Hong Kong backup's
-    ``9123 4567`` that came back as ``+65 9123 4567`` now dials Singapore, whichever
-    regions the restore made plausible.  The caller's regions (``given``) are every
-    book's; an exact region text stays as it is.
-    """
-    regions, hints = regions_of(region)
-    if not hints or len(regions) < 2:
-        return region
-    own = plausible_regions(c for contact in snapshot for c in contact.phones)
-    mine = {*regions_of(own)[0], *regions_of(check_region(given))[0]} if own or given else set()
-    return ",".join(r for k, r in enumerate(regions) if k == 0 or r in mine)
 
 
 def _same_number(a: str, b: str, before: dict[str, frozenset[str]],
@@ -82,13 +54,12 @@ def _name_parts(value: str) -> list[str]:
 
 
 def format_only_changes(changes: tuple[FieldChange, ...], old: Contact, new: Contact,
-                        region: str | None, *, old_region: str | None = None,
-                        new_region: str | None = None) -> tuple[FieldChange, ...]:
+                        region: str | None) -> tuple[FieldChange, ...]:
     """``changes`` without the differences that are only how a vendor wrote the data.
 
     * a phone number read in another plausible region on one side (see
-      :func:`phone_readings`; ``old_region``/``new_region``: the regions each side's own
-      numbers make plausible, default ``region``);
+      :func:`phone_readings`): with a country code on one side only, the national
+      significant numbers compared (libphonenumber's NSN match, as #12 asks);
     * ``N`` absent on one side, or with family and given swapped (``N:柳;陈`` for
       ``陈柳``), while ``FN`` is the same on both sides: a Western-order export, or one
       that writes only ``FN``;
@@ -100,10 +71,7 @@ def format_only_changes(changes: tuple[FieldChange, ...], old: Contact, new: Con
     kept = list(changes)
     tel = [c for c in kept if c.property == "TEL"]
     if tel:
-        before = phone_readings(old, region if old_region is None else old_region,
-                                wider=region)
-        after = phone_readings(new, region if new_region is None else new_region,
-                               wider=region)
+        before, after = phone_readings(old, region), phone_readings(new, region)
         lost = [c.before for c in tel if c.kind in {"lost", "changed"} and c.before]
         added = [c.after for c in tel if c.kind in {"added", "changed"} and c.after]
         same = {(a, b) for a in lost for b in added if _same_number(a, b, before, after)}
