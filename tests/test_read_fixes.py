@@ -341,3 +341,25 @@ def test_a_short_russian_legacy_file_reads_in_its_cyrillic_charset(codec: str,
     snap = cg.loads(data)
     assert snap[0].formatted_name == name
     assert {f.kind for f in snap.findings} <= {"charset-guessed", "charset-uncertain"}
+
+
+@pytest.mark.parametrize(("text", "names", "kinds"), [
+    # a card that repeats its VERSION line is one card
+    ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nVERSION:3.0\r\n"
+     "TEL:+14155550101\r\nEMAIL:ann@example.com\r\nEND:VCARD\r\n", ["Ann Lee"], []),
+    # a preamble with a VERSION and a TITLE line before the first card is no contact
+    ("Exported by Foo\r\nVERSION:3.0\r\nTITLE:Contacts export\r\n\r\nBEGIN:VCARD\r\n"
+     "VERSION:3.0\r\nFN:Ann\r\nTEL:+14155550101\r\nEND:VCARD\r\n", ["Ann"], ["outside-card"]),
+    # nor is a trailer of text, a NOTE and an END after the last card
+    ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nTEL:+14155550101\r\nEND:VCARD\r\n--\r\n"
+     "Sent from my phone\r\nNOTE:foo\r\nEND:VCARD\r\n", ["Ann"], ["outside-card"]),
+    # a card whose BEGIN and END were both lost, with a name and a number, is still one
+    ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\n"
+     "TEL:+12127365000\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy\r\nEND:VCARD\r\n",
+     ["Ann", "Bob", "Cy"], ["truncated-card", "missing-begin"]),
+])
+def test_text_outside_cards_becomes_a_contact_only_on_strong_evidence(
+        text: str, names: list[str], kinds: list[str]) -> None:
+    snap = cg.loads(text)
+    assert [c.formatted_name for c in snap] == names
+    assert [f.kind for f in snap.findings] == kinds

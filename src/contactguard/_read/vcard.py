@@ -142,6 +142,11 @@ class Block(NamedTuple):
     nul: bool = False  # holds NUL characters
 
 
+#: What a card opened without its BEGIN:VCARD line must hold to be kept as a contact
+#: (with no damaged BEGIN line to show where it starts): a name or a way to reach someone.
+_IDENTIFYING: Final = frozenset({"FN", "N", "TEL", "EMAIL", "ORG", "ADR", "NICKNAME", "IMPP"})
+
+
 class CardLimits(NamedTuple):
     """The tokenizer's share of :class:`contactguard.Limits`."""
 
@@ -204,6 +209,17 @@ def iter_vcards(
         implicit_junk = (*held, findings[-1] if held[1] else None)
         implicit, implicit_text, implicit_mark = _Card(line), damaged, len(findings)
         return implicit
+
+    def weak(c: _Card) -> bool:
+        """Whether a card opened without its BEGIN:VCARD line is no contact after all:
+        it holds nothing, or (with no damaged BEGIN line to show where it starts) nothing
+        that names or reaches a person (a preamble's ``VERSION:`` and ``TITLE:``, a
+        trailer's ``NOTE:``)."""
+        if c is not implicit:
+            return False
+        if not holds_something(c.props):
+            return True
+        return not implicit_text and not any(p.name in _IDENTIFYING for p in c.props)
 
     def discard(c: _Card, lines: list[str], base: int, upto: int) -> None:
         """An implicit card that holds nothing: its lines are lines outside any card
@@ -333,7 +349,7 @@ def iter_vcards(
                             i = _read_agent(lines, i, card, note, base=base,
                                             max_nesting=lim.max_nesting)
                             continue
-                        if card is implicit and not holds_something(card.props):
+                        if weak(card):
                             discard(card, lines, base, lineno - base - 1)
                         else:
                             while card.props and card.props[-1].name == "END":
@@ -361,17 +377,19 @@ def iter_vcards(
                         flush_junk()  # keep findings in line order; the END ends a junk run
                         note("unexpected-end", "END:VCARD with no open card", lineno,
                              column=1, in_card=False)
-                    elif card is implicit and not holds_something(card.props):
-                        discard(card, lines, base, lineno - base)  # (damaged framing only)
+                    elif weak(card):
+                        discard(card, lines, base, lineno - base)  # (no contact in it)
                         card = None
                     else:
                         close(card, complete=True, end=lineno)
                         card = None
                     continue
                 if upper == "VERSION" and card is not None:
-                    if card.version is not None and card.props:
-                        # A second VERSION after properties: the next card, whose BEGIN
-                        # (and this one's END) were lost.
+                    if (card.version is not None and card.props
+                            and card.props[-1].name in {"BEGIN", "END"}):
+                        # A second VERSION right after a damaged END or BEGIN line: the
+                        # next card, whose framing was damaged.  (A card that merely
+                        # repeats its VERSION line is one card.)
                         at, damaged, end = lineno, "", lineno - 1
                         while card.props and card.props[-1].name in {"BEGIN", "END"}:
                             # damaged framing lines (END:VCARC, BEGIN:VCARC) are no data
@@ -499,13 +517,13 @@ def iter_vcards(
                     if owner is not None:
                         findings[k] = replace(f, contact=owner)
         spans.clear()
-        if out and (card is None or card is not implicit or holds_something(card.props)):
+        if out and (card is None or not weak(card)):
             # (while an implicit card may still be discarded, its findings are kept here)
             yield from out
             out.clear()
 
     flush_junk()
-    if card is not None and card is implicit and not holds_something(card.props):
+    if card is not None and weak(card):
         discard(card, lines, last_line - len(lines), len(lines))
         flush_junk()
     elif card is not None:
