@@ -141,9 +141,10 @@ def _comparison_headline(doc: Mapping[str, Any], comps: list[Mapping[str, Any]],
                  "backup: it is not a restore of it. Check that you chose the right file."
                  ).format(where=clean(foreign))
     if (other := _another_books_manifest(comps)) is not None:
-        return _("None of the {n} contacts of {checked} is in the manifest {manifest}: it "
-                 "is most likely the manifest of another book. Check that you chose the "
-                 "manifest made from this backup.").format(
+        return _("None of the {n} contacts of {checked} pairs with the manifest {manifest}: "
+                 "either it is the manifest of another book, or every contact changed in "
+                 "several fields at once. Check that you chose the manifest made from this "
+                 "backup; verify --against the backup itself tells which.").format(
             n=grouped(other["counts"]["added"]), checked=clean(other["checked"]),
             manifest=clean(other["reference"]))
     total = sum(c["counts"]["reference"] for c in comps)
@@ -269,8 +270,6 @@ def where_said(side: Mapping[str, Any] | None, path: str) -> str:
 def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     for comp in _restores(doc):
-        if _another_books_manifest([comp]) is not None:
-            continue  # (not a list of losses: the opening says so)
         added = 0
         for row in comp["contacts"]:
             if row["status"] == "added":
@@ -356,8 +355,6 @@ def next_steps(doc: Mapping[str, Any]) -> list[str]:
     if repair is not None:  # one file repaired
         return []
     if any(c["counts"]["missing"] or c["counts"]["changed"] for c in comps):
-        if _another_books_manifest(comps) is not None:
-            return []  # (the opening says which manifest to look for)
         if any(c["kind"] == "manifest" for c in comps):
             return [_("Next step: a manifest cannot give contacts back; use the backup "
                       "itself: contactguard repair RESTORED --against BACKUP -o fix.vcf")]

@@ -33,8 +33,8 @@ def comparison_note(comp: Mapping[str, Any]) -> str | None:
         return None
     if not n["intact"] and not n["changed"] and n["missing"] >= 3 and n["added"] >= 3:
         return (f"no contact of {comp['checked']} pairs with any of the manifest's "
-                f"{counted(n['missing'], 'contact')}: it is most likely the manifest of "
-                f"another book")
+                f"{counted(n['missing'], 'contact')}: the manifest of another book, or "
+                f"every contact changed in several fields at once")
     both = min(n["missing"], n["added"])
     return (f"up to {both:,} of the {counted(n['missing'], 'contact')} missing may be there, "
             f"changed in several fields at once: a manifest pairs contacts by UID and by "
