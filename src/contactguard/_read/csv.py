@@ -84,6 +84,11 @@ _PLACEHOLDER_COLUMNS: Final = ("date", "birthday", "anniversary", "gender", "dat
                                "生日", "纪念日", "性别")
 
 
+#: What a cell's leading ``'`` guards when a spreadsheet-safe writer (ours, OWASP's advice)
+#: put it there: ``'=SUM(1+1)`` is the note ``=SUM(1+1)``.
+_FORMULA_STARTS: Final = ("=", "+", "-", "@")
+
+
 def _placeholder_column(key: str, rule: tuple[str, int | None, str | None] | None) -> bool:
     if rule is not None and rule[0] in {"BDAY", "ANNIVERSARY", "GENDER", "X-GENDER"}:
         return True
@@ -100,6 +105,8 @@ def _row_properties(header: list[str], row: list[str], columns: ColumnMap
         value = cell.strip()
         if not value:
             continue
+        if value[:1] == "'" and value[1:2] in _FORMULA_STARTS:
+            value = value[1:]  # a writer's guard against spreadsheet formulas, not data
         key = canonical(col)
         if key in DERIVED_COLUMNS:
             continue  # Outlook's e-mail display name and type: made from other cells

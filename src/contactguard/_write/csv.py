@@ -19,9 +19,9 @@ vCard value holds a carriage return) is written with a leading ``'``, and so is 
 starts with ``+`` or ``-`` unless it looks like a phone number (digits, spaces and
 ``+ - ( ) . /`` only, with at least one digit, then perhaps an extension such as
 ``ext. 12`` or ``x12``), which Google and Outlook import as it stands:
-``+86 138 0013 8000`` is written as it is, ``=SUM(1+1)`` as ``'=SUM(1+1)``.  The ``'``
-is part of the value when the file is imported (or read back), so such a value comes
-back with it.
+``+86 138 0013 8000`` is written as it is, ``=SUM(1+1)`` as ``'=SUM(1+1)``.
+contactguard's reader takes the ``'`` off again before ``= + - @`` (so ``verify --plus``
+of a repair file sees the value itself); Google and Outlook keep it in the value.
 """
 
 from __future__ import annotations
