@@ -25,7 +25,13 @@ from .._compare import (
     verify_file,
     verify_restore,
 )
-from .._core import IncompleteSourceError, ManifestSignatureError, UsageError, counted
+from .._core import (
+    IncompleteSourceError,
+    ManifestSignatureError,
+    SourceError,
+    UsageError,
+    counted,
+)
 from .._detect import check
 from .._manifest import KeyLike, Manifest, stale_temporaries, write_manifest
 from .._model import Finding, Snapshot
@@ -232,6 +238,11 @@ def cmd_manifest(run: Run) -> Report:
             region=args.region, findings=[*stream.findings, *stale], **_options(args))
     snap = check(run.load(args.file))
     refuse_inputs(args.manifest_out, run.inputs, "manifest")
+    if not len(snap):  # an empty or foreign "backup": a manifest of it would pass anything
+        why = next((f.message for f in snap.findings
+                    if f.kind in {"no-contacts", "not-a-contact-file"}), "it holds no contacts")
+        raise SourceError(f"{shown([args.file])[0]}: {why}; a manifest of it would record "
+                          "nothing, so none was written")
     run.progress.stage("building the manifest")
     manifest = Manifest.build(snap, region=args.region, **options)
     manifest.save(args.manifest_out)
