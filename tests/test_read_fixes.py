@@ -14,7 +14,8 @@ import pytest
 import contactguard as cg
 from contactguard import Severity
 from contactguard._cli import main
-from contactguard._identity.fingerprint import _VOLATILE_PREFIXES, VOLATILE_PROPERTIES
+from contactguard._model import VOLATILE_PREFIXES as _VOLATILE_PREFIXES
+from contactguard._model import VOLATILE_PROPERTIES
 from contactguard._read import charsets, framing
 
 ANN = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nTEL:+16502530000\r\nEND:VCARD\r\n"

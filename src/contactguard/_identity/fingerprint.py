@@ -33,6 +33,8 @@ from .._model import (
     BINARY_PROPERTIES,
     LIST_PROPERTIES,
     STRUCTURED_PROPERTIES,
+    VOLATILE_PREFIXES,
+    VOLATILE_PROPERTIES,
     Contact,
     Property,
     Snapshot,
@@ -80,18 +82,6 @@ CANONICAL_VERSION: Final = "cg-canon-2"
 #: read with one region for every number and no per-card choice (an exact region text).
 COMPATIBLE_VERSIONS: Final = frozenset({"cg-canon-1", CANONICAL_VERSION})
 
-#: Properties that are not user data: sync ids, timestamps, producer, labels and display
-#: hints that differ between vendors.  Matched by exact name or by prefix ending in '-'.
-VOLATILE_PROPERTIES: Final = frozenset({
-    "VERSION", "PRODID", "REV", "UID", "SORT-STRING", "CLIENTPIDMAP", "KIND", "SOURCE", "NAME",
-    "X-ABUID", "X-ABLABEL", "X-ABSHOWAS", "X-ABADR", "X-ABRELATEDNAMES-LABEL",
-    "X-IRMC-LUID", "X-ANDROID-UID", "X-EVOLUTION-FILE-AS", "X-EVOLUTION-LIST",
-    "X-EVOLUTION-BLOG-URL-LABEL", "X-MOZILLA-HTML", "X-MOZILLA-PROPERTY", "X-RADICALE-NAME",
-    "X-GOOGLE-ETAG", "X-GOOGLE-ID", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-CARDPICTURE-TYPE",
-    "X-WAB-GENDER", "X-SHARE-LUID", "X-SYNCML-REF", "X-FUNAMBOL-LUID",
-})
-_VOLATILE_PREFIXES: Final = ("X-ABCHANGED", "X-APPLE-", "X-COUCHDB-", "X-DAVX5-", "X-OPENSYNC-")
-
 #: Which kind of user data each property is: used for field-level diffs, manifest counts
 #: and the "which field was lost" wording.  Anything else is "other".
 FIELD_GROUPS: Final = {
@@ -108,7 +98,7 @@ FIELD_GROUPS: Final = {
 
 @functools.lru_cache(maxsize=1024)
 def is_volatile(name: str) -> bool:
-    return name in VOLATILE_PROPERTIES or name.startswith(_VOLATILE_PREFIXES)
+    return name in VOLATILE_PROPERTIES or name.startswith(VOLATILE_PREFIXES)
 
 
 def _text(value: str) -> str:

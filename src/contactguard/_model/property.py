@@ -20,11 +20,25 @@ __all__ = [
     "LIST_PROPERTIES",
     "STRUCTURED_PROPERTIES",
     "UNESCAPED_PROPERTIES",
+    "VOLATILE_PREFIXES",
+    "VOLATILE_PROPERTIES",
     "Property",
     "escape_component",
     "split_escaped",
     "unescape",
 ]
+
+#: Properties that are not user data: sync ids, timestamps, producer, labels and display
+#: hints that differ between vendors.  Matched by exact name or by prefix ending in '-'.
+VOLATILE_PROPERTIES: Final = frozenset({
+    "VERSION", "PRODID", "REV", "UID", "SORT-STRING", "CLIENTPIDMAP", "KIND", "SOURCE", "NAME",
+    "X-ABUID", "X-ABLABEL", "X-ABSHOWAS", "X-ABADR", "X-ABRELATEDNAMES-LABEL",
+    "X-IRMC-LUID", "X-ANDROID-UID", "X-EVOLUTION-FILE-AS", "X-EVOLUTION-LIST",
+    "X-EVOLUTION-BLOG-URL-LABEL", "X-MOZILLA-HTML", "X-MOZILLA-PROPERTY", "X-RADICALE-NAME",
+    "X-GOOGLE-ETAG", "X-GOOGLE-ID", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-CARDPICTURE-TYPE",
+    "X-WAB-GENDER", "X-SHARE-LUID", "X-SYNCML-REF", "X-FUNAMBOL-LUID",
+})
+VOLATILE_PREFIXES: Final = ("X-ABCHANGED", "X-APPLE-", "X-COUCHDB-", "X-DAVX5-", "X-OPENSYNC-")
 
 #: Properties whose value is a ';'-separated structure (RFC 6350 §6).
 #: X-ANDROID-CUSTOM is Android's own structured extension

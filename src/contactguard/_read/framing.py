@@ -15,25 +15,17 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from .._model import Property
+from .._model import VOLATILE_PREFIXES, VOLATILE_PROPERTIES, Property
 
 __all__ = ["NOT_DATA", "NOT_DATA_PREFIXES", "damaged_begin", "holds_something",
            "starts_property"]
 
 #: Properties that are not user data (sync ids, timestamps, producer, labels): a card of
-#: only these holds nothing a restore would bring back.  The same as
-#: ``contactguard.VOLATILE_PROPERTIES`` (fingerprints), which a test keeps in step: the
-#: identity stage comes after reading.  Anything else with a value (a name, a number, even
-#: a lone NOTE or PHOTO) is something; the detect stage's ``empty-card`` asks for more.
-NOT_DATA: Final = frozenset({
-    "VERSION", "PRODID", "REV", "UID", "SORT-STRING", "CLIENTPIDMAP", "KIND", "SOURCE", "NAME",
-    "X-ABUID", "X-ABLABEL", "X-ABSHOWAS", "X-ABADR", "X-ABRELATEDNAMES-LABEL",
-    "X-IRMC-LUID", "X-ANDROID-UID", "X-EVOLUTION-FILE-AS", "X-EVOLUTION-LIST",
-    "X-EVOLUTION-BLOG-URL-LABEL", "X-MOZILLA-HTML", "X-MOZILLA-PROPERTY", "X-RADICALE-NAME",
-    "X-GOOGLE-ETAG", "X-GOOGLE-ID", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-CARDPICTURE-TYPE",
-    "X-WAB-GENDER", "X-SHARE-LUID", "X-SYNCML-REF", "X-FUNAMBOL-LUID",
-})
-NOT_DATA_PREFIXES: Final = ("X-ABCHANGED", "X-APPLE-", "X-COUCHDB-", "X-DAVX5-", "X-OPENSYNC-")
+#: only these holds nothing a restore would bring back.  The model's list, which
+#: fingerprints leave out too.  Anything else with a value (a name, a number, even a lone
+#: NOTE or PHOTO) is something; the detect stage's ``empty-card`` asks for more.
+NOT_DATA: Final = VOLATILE_PROPERTIES
+NOT_DATA_PREFIXES: Final = VOLATILE_PREFIXES
 #: The components a ``BEGIN:`` line opens in files that are not vCards (iCalendar,
 #: vNote, vMessage, vBookmark): never read as a damaged BEGIN:VCARD.
 _OTHER_COMPONENTS: Final = frozenset({

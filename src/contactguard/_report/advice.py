@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from .describe import clean
 from .i18n import N_, _, ngettext
+from .notes import pairs_with_nothing
 
 __all__ = ["ADVISED_COMMANDS", "PROBLEMS", "advice_html", "advice_lines", "grouped", "headline",
            "next_steps", "where_said"]
@@ -123,15 +124,8 @@ def headline(doc: Mapping[str, Any]) -> str:
 
 
 def _another_books_manifest(comps: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """A manifest comparison where no contact pairs at all (every recorded one missing,
-    every checked one added, a few of each at least): not a lost book but the wrong
-    manifest, as a whole book changed in several fields at once is not a restore."""
-    for c in comps:
-        n = c["counts"]
-        if (c["kind"] == "manifest" and not n["intact"] and not n["changed"]
-                and n["missing"] >= 3 and n["added"] >= 3):
-            return c
-    return None
+    """The manifest comparison in which no contact paired (``pairs_with_nothing``)."""
+    return next((c for c in comps if pairs_with_nothing(c)), None)
 
 
 def _comparison_headline(doc: Mapping[str, Any], comps: list[Mapping[str, Any]],

@@ -15,7 +15,16 @@ from typing import Any
 
 from .._core import counted
 
-__all__ = ["comparison_note"]
+__all__ = ["comparison_note", "pairs_with_nothing"]
+
+
+def pairs_with_nothing(comp: Mapping[str, Any]) -> bool:
+    """A manifest comparison in which no contact paired at all (every recorded one
+    missing, every checked one added, a few of each at least): another book's manifest,
+    or every contact changed in several fields at once."""
+    n = comp["counts"]
+    return (comp["kind"] == "manifest" and not n["intact"] and not n["changed"]
+            and n["missing"] >= 3 and n["added"] >= 3)
 
 
 def comparison_note(comp: Mapping[str, Any]) -> str | None:
@@ -31,7 +40,7 @@ def comparison_note(comp: Mapping[str, Any]) -> str | None:
     n = comp["counts"]
     if comp["kind"] != "manifest" or not n["missing"] or not n["added"]:
         return None
-    if not n["intact"] and not n["changed"] and n["missing"] >= 3 and n["added"] >= 3:
+    if pairs_with_nothing(comp):
         return (f"no contact of {comp['checked']} pairs with any of the manifest's "
                 f"{counted(n['missing'], 'contact')}: the manifest of another book, or "
                 f"every contact changed in several fields at once")
