@@ -292,17 +292,25 @@ def test_the_manifest_of_another_book_is_said_to_be_one(
     assert capsys.readouterr().out.startswith("2 of 8 contacts did not come back.")
 
 
+@pytest.mark.parametrize("stream", [False, True], ids=["loaded", "streamed"])
 @pytest.mark.parametrize("content", [b"", b"   \r\n", b"<html><body>Sign in</body></html>\n"])
 def test_no_manifest_of_an_empty_or_foreign_backup(tmp_path: Path, content: bytes,
+                                                   stream: bool,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A manifest of nothing would let any later copy pass: the command fails (exit 2, a
-    sentence) and writes nothing."""
+    sentence) and writes nothing, with --stream too: no manifest, no temporary file, no
+    generated key."""
     from contactguard._cli import main
 
     backup = tmp_path / "contacts.vcf"
     backup.write_bytes(content)
     out = tmp_path / "m.json"
-    assert main(["manifest", str(backup), "-o", str(out), "--unkeyed"]) == 2
+    keys = tmp_path / "keys"
+    args = ["manifest", str(backup), "-o", str(out), *(["--stream"] if stream else [])]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CONTACTGUARD_KEY_DIR", str(keys))
+        assert main(args) == 2
     err = capsys.readouterr().err
     assert f"{backup}: " in err and "so none was written" in err
     assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.vcf"]

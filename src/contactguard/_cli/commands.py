@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -204,6 +205,14 @@ def cmd_verify(run: Run) -> Report:
                          copies=copies, unread=unread, **_options(args))
 
 
+def _nothing_to_record(file: str, findings: Iterable[Finding]) -> SourceError:
+    """The error for a manifest of an empty or foreign file, which would pass anything."""
+    why = next((f.message for f in findings
+                if f.kind in {"no-contacts", "not-a-contact-file"}), "it holds no contacts")
+    return SourceError(f"{shown([file])[0]}: {why}; a manifest of it would record nothing, "
+                       "so none was written")
+
+
 def cmd_manifest(run: Run) -> Report:
     args = run.args
     if args.manifest_out == STDIO:
@@ -214,8 +223,6 @@ def cmd_manifest(run: Run) -> Report:
                                                               Path(args.manifest_out)):
         raise UsageError("--report and -o/--output name the same file; give the report "
                          "and the manifest different paths")
-    key = manifest_key(args, run.inputs, run.notes)
-    options = {"key": key, "unkeyed": key is None, "keep_names": args.keep_names}
     if args.stream:
         if args.file == STDIO:
             raise UsageError("--stream reads files, not stdin ('-')")
@@ -228,8 +235,13 @@ def cmd_manifest(run: Run) -> Report:
         run.progress.stage(f"reading {args.file}")
         stream = iter_contacts(args.file, encoding=args.encoding,
                                include_hidden=args.include_hidden, **remote_kwargs(args))
-        count = write_manifest(stream, args.manifest_out, region=args.region,
-                               source_name=shown([args.file])[0], **options)
+        first = next(stream, None)
+        if first is None:  # read to its end: the findings say why there is nothing
+            raise _nothing_to_record(args.file, stream.findings)
+        key = manifest_key(args, run.inputs, run.notes)  # no key is made for nothing
+        count = write_manifest(itertools.chain((first,), stream), args.manifest_out,
+                               region=args.region, source_name=shown([args.file])[0],
+                               key=key, unkeyed=key is None, keep_names=args.keep_names)
         run.wrote.append(f"the manifest of {counted(count, 'contact')} to "
                          f"{args.manifest_out}")
         return streamed_manifest_report(
@@ -239,12 +251,11 @@ def cmd_manifest(run: Run) -> Report:
     snap = check(run.load(args.file))
     refuse_inputs(args.manifest_out, run.inputs, "manifest")
     if not len(snap):  # an empty or foreign "backup": a manifest of it would pass anything
-        why = next((f.message for f in snap.findings
-                    if f.kind in {"no-contacts", "not-a-contact-file"}), "it holds no contacts")
-        raise SourceError(f"{shown([args.file])[0]}: {why}; a manifest of it would record "
-                          "nothing, so none was written")
+        raise _nothing_to_record(args.file, snap.findings)
+    key = manifest_key(args, run.inputs, run.notes)
     run.progress.stage("building the manifest")
-    manifest = Manifest.build(snap, region=args.region, **options)
+    manifest = Manifest.build(snap, region=args.region, key=key, unkeyed=key is None,
+                              keep_names=args.keep_names)
     manifest.save(args.manifest_out)
     run.wrote.append(f"the manifest of {counted(len(manifest), 'contact')} to "
                      f"{args.manifest_out}")
