@@ -11,7 +11,7 @@ volatile fields) do not count as changes; pairs that differ only so are listed i
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -39,6 +39,7 @@ from .._notebook import (
 from .._read import load
 from .fields import FieldChange, field_changes
 from .formatonly import format_only_changes, phone_readings
+from .merges import drop_merged_values, find_merges
 
 __all__ = ["ContactChange", "Diff", "FieldChange", "SnapshotLike", "as_snapshot", "diff",
            "field_changes", "format_only_changes",
@@ -76,6 +77,10 @@ class Diff:
     changed: tuple[ContactChange, ...]
     unchanged: int
     region: str | None = None
+    #: Contacts of ``before`` that came back merged into a card of ``after`` paired with
+    #: another (stage ``"merged"``, see :func:`~contactguard._compare.merges.find_merges`):
+    #: counted in ``unchanged``, never ``missing``.
+    merged: tuple[Match, ...] = ()
 
     @property
     def format_only(self) -> tuple[tuple[Contact, Contact], ...]:
@@ -114,6 +119,8 @@ class Diff:
     def summary(self) -> str:
         parts = [f"{len(self.missing)} missing", f"{len(self.changed)} changed",
                  f"{len(self.added)} added", f"{self.unchanged} unchanged"]
+        if self.merged:
+            parts[-1] += f" ({len(self.merged)} merged into another's card)"
         return ", ".join(parts)
 
     def __repr__(self) -> str:
@@ -181,7 +188,11 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
         sa = Side(after, region, None if progress is None
                   else lambda i: progress(len(before) + i, total))
         matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)
+        merged = find_merges(sb, sa, matches, region)
     matched_after = {m.after for m in matches}
+    brought: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for m in merged:
+        brought[m.after].extend(sb.fields[m.before])
     changed: list[ContactChange] = []
     unchanged = 0
     for m in matches:
@@ -191,11 +202,13 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
         changes = format_only_changes(
             field_changes(sb.fields[m.before], sa.fields[m.after]),
             before[m.before], after[m.after], region)
+        if m.after in brought:
+            changes = drop_merged_values(changes, brought[m.after])
         if changes:
             changed.append(ContactChange(before[m.before], after[m.after], m, changes))
         else:
             unchanged += 1
-    matched_before = {m.before for m in matches}
+    matched_before = {m.before for m in (*matches, *merged)}
     return Diff(
         before=before,
         after=after,
@@ -203,6 +216,7 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
         missing=tuple(c for i, c in enumerate(before) if i not in matched_before),
         added=tuple(c for j, c in enumerate(after) if j not in matched_after),
         changed=tuple(changed),
-        unchanged=unchanged,
+        unchanged=unchanged + len(merged),
         region=region,
+        merged=merged,
     )

@@ -246,12 +246,16 @@ def verify_restore(backup: SnapshotLike, restored: SnapshotLike, *,
                          *new_findings(restored.findings, detect(restored, region=d.region))))
     damaged = _damaged_names(findings)
     by_before = {m.before: m for m in d.matches}
+    merged = {m.before: m for m in d.merged}
     changed = {id(ch.before): ch for ch in d.changed}
     verdicts: list[Verdict] = []
     for i, contact in enumerate(backup):
         m = by_before.get(i)
         if m is None:
-            verdicts.append(Verdict("missing", i, None, _label(backup, i)))
+            into = merged.get(i)
+            verdicts.append(Verdict("missing", i, None, _label(backup, i)) if into is None
+                            else Verdict("intact", i, into.after, _label(backup, i), (),
+                                         into.reasons))
             continue
         ch = changed.get(id(contact))
         if ch is None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .._normalize import surname_spellings
+from .._normalize import is_diminutive, surname_spellings
 from .features import _is_han, _Person
 
 #: Evidence points per comparison outcome.  Positive points say "same person", negative
@@ -278,32 +277,6 @@ def _same_born(a: _Person, b: _Person, ev: _Evidence) -> bool:
     if len(a.bday) != 10 or len(b.bday) != 10:
         return False
     return a.bday == b.bday or (ev.family_agrees and _near_date(a.bday, b.bday))
-
-
-@functools.cache
-def _nicknamer() -> Any:
-    # The carltonnorthern/nicknames dataset (Apache-2.0, hand-curated, ~1,100 English given
-    # names with their diminutives): loaded once, on the first pair that needs it.
-    from nicknames import NickNamer  # noqa: PLC0415 - data loaded only when needed
-
-    return NickNamer()
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def is_diminutive(a: str, b: str) -> bool:
-    """``a`` and ``b`` are a given name and its diminutive (Bill/William, Jim/James), or two
-    diminutives of one name, per the nicknames dataset.
-
-    >>> is_diminutive("bill", "william"), is_diminutive("liz", "elizabeth")
-    (True, True)
-    >>> is_diminutive("john", "james")
-    False
-    """
-    a, b = a.casefold(), b.casefold()
-    if a == b or not a.isascii() or not b.isascii() or len(a) < 2 or len(b) < 2:
-        return False
-    names = _nicknamer()
-    return b in names.nicknames_of(a) or a in names.nicknames_of(b)
 
 
 def _evidence(a: _Person, b: _Person) -> _Evidence:

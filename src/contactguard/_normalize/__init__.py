@@ -20,7 +20,7 @@ from __future__ import annotations
 from .common import E164, IsoDate, NameKey, NormalizedEmail, NormalizedText
 from .dates import date_problem, normalize_date
 from .emails import email_problem, normalize_email
-from .names import name_keys, normalize_name, romanize, surname_spellings
+from .names import is_diminutive, name_keys, normalize_name, romanize, surname_spellings
 from .phones import (
     EXACT,
     PhoneNumber,
@@ -53,6 +53,7 @@ __all__ = [
     "email_problem",
     "infer_region",
     "is_cjk",
+    "is_diminutive",
     "locale_region",
     "name_keys",
     "normalize_date",

@@ -258,3 +258,29 @@ def surname_spellings(han: str) -> frozenset[str]:
     True
     """
     return _SURNAME_INDEX.get(han, frozenset())
+
+
+@functools.cache
+def _nicknamer() -> Any:
+    # The carltonnorthern/nicknames dataset (Apache-2.0, hand-curated, ~1,100 English given
+    # names with their diminutives): loaded once, on the first pair that needs it.
+    from nicknames import NickNamer  # noqa: PLC0415 - data loaded only when needed
+
+    return NickNamer()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def is_diminutive(a: str, b: str) -> bool:
+    """``a`` and ``b`` are a given name and its diminutive (Bill/William, Jim/James), or two
+    diminutives of one name, per the nicknames dataset.
+
+    >>> is_diminutive("bill", "william"), is_diminutive("liz", "elizabeth")
+    (True, True)
+    >>> is_diminutive("john", "james")
+    False
+    """
+    a, b = a.casefold(), b.casefold()
+    if a == b or not a.isascii() or not b.isascii() or len(a) < 2 or len(b) < 2:
+        return False
+    names = _nicknamer()
+    return b in names.nicknames_of(a) or a in names.nicknames_of(b)

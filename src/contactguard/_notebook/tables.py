@@ -194,7 +194,7 @@ def diff_rows(d: DiffLike, *, show: bool, statuses: frozenset[str] | None = None
     """One :data:`DIFF_COLUMNS` row per ``before`` contact in order, then the added ones;
     only rows whose status is in ``statuses`` when it is given."""
     name = _masker(show)[0]
-    by_before = {m.before: m for m in d.matches}
+    by_before = {m.before: m for m in (*d.matches, *d.merged)}  # merged: came back intact
     changed = {ch.match.before: ch for ch in d.changed}
     for i, contact in enumerate(d.before.contacts):
         m = by_before.get(i)

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from .describe import clean
 from .i18n import N_, _, ngettext
-from .notes import pairs_with_nothing
+from .notes import is_merged, pairs_with_nothing
 
 __all__ = ["ADVISED_COMMANDS", "PROBLEMS", "advice_html", "advice_lines", "grouped", "headline",
            "next_steps", "where_said"]
@@ -265,15 +265,26 @@ def _contact_lines(doc: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     for comp in _restores(doc):
         added = 0
+        cards = {row["checked"]["index"]: row for row in comp["contacts"]
+                 if row["checked"] and row["status"] != "added" and not is_merged(row)}
         for row in comp["contacts"]:
             if row["status"] == "added":
                 added += 1
-            if row["status"] not in {"missing", "changed"}:
+            merged = is_merged(row)
+            if row["status"] not in {"missing", "changed"} and not merged:
                 continue
             name = clean(row["name"]) if row.get("name") else _("(no name)")
             where = where_said(row.get("reference"), comp["reference"])
+            what = _what_happened(row)
+            if merged:
+                card = cards.get(row["checked"]["index"])
+                what = _("came back merged with {other} into one card ({where}), every "
+                         "detail kept: nothing to repair").format(
+                    other=clean(card["name"]) if card and card.get("name")
+                    else _("another contact"),
+                    where=where_said(row["checked"], comp["checked"]))
             lines.append("• " + _("{name} (in the backup: {where}): {what}").format(
-                name=name, where=where, what=_what_happened(row)))
+                name=name, where=where, what=what))
         if added:
             lines.append("• " + ngettext(
                 "{n} contact is in the restored book but not in the backup (nothing is "

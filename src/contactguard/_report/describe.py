@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .._core import escape_controls
+from .notes import is_merged
 
 __all__ = [
     "clean",
@@ -107,6 +108,12 @@ def row_details(row: Mapping[str, Any], comparison: Mapping[str, Any]) -> str:
     if status == "added":
         return (f"only in {comparison['checked']}" if comparison["kind"] == "copies"
                 else f"not in {comparison['reference']}")
+    if is_merged(row):
+        w = row.get("checked") or {}
+        card = clean(w.get("source") or comparison["checked"])
+        if w.get("line") is not None:
+            card += f" line {w['line']}"
+        return f"came back merged into one card with another contact ({card}), every value kept"
     parts = []
     for c in row["changes"]:
         before, after = readable(c["property"], c["before"]), readable(c["property"], c["after"])

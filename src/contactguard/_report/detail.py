@@ -28,6 +28,7 @@ from .describe import (
 )
 from .gate import UNDATED, failing
 from .i18n import N_, _, current_language
+from .notes import is_merged
 from .text import failed_heading
 
 __all__ = ["contact_cell", "details_cell", "english", "failed_reasons", "failed_title",
@@ -43,7 +44,7 @@ _WORDS: Final = {w: w for w in (
     N_("Severity"), N_("Message"), N_("Inputs"), N_("Role"), N_("Path"), N_("Format"),
     N_("Kinds of problem"))}
 _STATUS: Final = {"missing": N_("missing"), "changed": N_("changed"), "added": N_("added"),
-                  "intact": N_("intact")}
+                  "intact": N_("intact"), "merged": N_("merged")}
 _SEVERITY: Final = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 _VERDICT: Final = {"FAIL": N_("FAIL"), "OK": N_("OK")}
 _FORMAT: Final = {"vcard": N_("vcard"), "csv": N_("csv"), "manifest": N_("manifest")}
@@ -128,6 +129,9 @@ def details_cell(row: Mapping[str, Any], c: Mapping[str, Any]) -> str:
     """What happened to a contact, each changed value with its (masked) before and after."""
     if english():
         return row_details(row, c)
+    if is_merged(row):
+        return _("came back merged into one card with another contact ({where}), every value "
+                 "kept").format(where=where_said(row["checked"], c["checked"]))
     status = row["status"]
     copies = c["kind"] == "copies"
     if status == "missing":

@@ -36,7 +36,7 @@ from .detail import (
 )
 from .i18n import _, html_language
 from .model import Report
-from .notes import comparison_note
+from .notes import comparison_note, is_merged
 from .text import verdict
 
 __all__ = ["render_html"]
@@ -72,6 +72,10 @@ _CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'"
 def e(text: object) -> str:
     """``text`` escaped for HTML text and attribute values."""
     return html.escape(clean(text), quote=True)
+
+
+def _shown_status(row: Mapping[str, Any]) -> str:
+    return "merged" if is_merged(row) else str(row["status"])
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[str]], numeric: int = 0) -> str:
@@ -155,7 +159,7 @@ def render_html(doc: Report) -> str:
                                ("reference", "intact", "missing", "changed", "added"))]
              for c in doc["comparisons"]), numeric=5))
     for c in doc["comparisons"]:
-        rows = [r for r in c["contacts"] if r["status"] != "intact"]
+        rows = [r for r in c["contacts"] if r["status"] != "intact" or is_merged(r)]
         parts.append(f"<h2>{e(title_of(c))}</h2>\n")
         note = comparison_note(c)  # why a manifest and the backup may disagree (#16)
         if note and english():  # (in other words in the opening)
@@ -166,8 +170,9 @@ def render_html(doc: Report) -> str:
             continue
         parts.append(_table([e(word(w)) for w in ("Status", "Contact", "Where",
                                                   "What happened")],
-                            ([f"<span class={r['status']}>{e(status_word(r['status']))}</span>",
-                              e(contact_cell(r)), e(where_cell(r, c)), e(details_cell(r, c))]
+                            ([f"<span class={r['status']}>{e(status_word(_shown_status(r)))}"
+                              "</span>", e(contact_cell(r)), e(where_cell(r, c)),
+                              e(details_cell(r, c))]
                              for r in rows)))
     if doc.get("groups"):
         parts.append(f"<h2>{e(word('Duplicate groups'))}</h2>\n")

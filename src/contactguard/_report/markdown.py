@@ -24,6 +24,7 @@ from .describe import (
     where_text,
 )
 from .model import Report
+from .notes import is_merged
 from .text import verdict
 
 __all__ = ["render_markdown"]
@@ -58,7 +59,7 @@ def render_markdown(doc: Report) -> str:
                        f"{n['missing']:,} | {n['changed']:,} | {n['added']:,} |")
         out.append("")
     for c in doc["comparisons"]:
-        rows = [r for r in c["contacts"] if r["status"] != "intact"]
+        rows = [r for r in c["contacts"] if r["status"] != "intact" or is_merged(r)]
         if not rows:
             continue
         out += [f"<details{' open' if len(rows) <= 20 else ''}><summary>"

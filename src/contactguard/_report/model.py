@@ -34,6 +34,7 @@ from .._manifest import Manifest
 from .._model import Contact, Finding, Severity, Snapshot
 from .._version import __version__
 from .copies import explained_elsewhere
+from .notes import is_merged
 
 if TYPE_CHECKING:  # the dupes stage is optional at run time (see the CLI)
     from .._duplicates import DuplicateGroup
@@ -199,7 +200,7 @@ def _comparison(kind: str, reference: str, checked: str, rows: list[dict[str, An
 
 
 def _diff_rows(d: Diff, masker: _Masker) -> list[dict[str, Any]]:
-    by_before = {m.before: m for m in d.matches}
+    by_before = {m.before: m for m in (*d.matches, *d.merged)}
     changed = {id(ch.before): ch for ch in d.changed}
     rows = []
     for i, contact in enumerate(d.before):
@@ -279,8 +280,10 @@ def comparison_text(c: Mapping[str, Any]) -> str:
     if c["kind"] == "copies":
         return (f"{n['intact']:,} contacts in both, {n['missing']:,} only in "
                 f"{c['reference']}, {n['added']:,} only in {c['checked']}, {changed}")
-    return (f"{n['intact']:,} of {counted(n['reference'], 'contact')} intact, {n['missing']:,} "
-            f"missing, {changed}, {n['added']:,} added")
+    merged = sum(map(is_merged, c["contacts"]))
+    intact = f" ({merged:,} merged into another's card)" if merged else ""
+    return (f"{n['intact']:,} of {counted(n['reference'], 'contact')} intact{intact}, "
+            f"{n['missing']:,} missing, {changed}, {n['added']:,} added")
 
 
 def check_report(snapshots: Sequence[Snapshot], *, paths: Sequence[str] | None = None,

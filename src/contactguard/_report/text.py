@@ -21,7 +21,7 @@ from .describe import (
     where_text,
 )
 from .model import Report
-from .notes import comparison_note
+from .notes import comparison_note, is_merged
 
 __all__ = ["failed_heading", "render_text", "verdict"]
 
@@ -75,10 +75,11 @@ def render_text(doc: Report, *, color: bool = False, quiet: bool = False,
         note = comparison_note(comp)  # why a manifest and the backup may disagree (#16)
         if note:
             lines.append(f"  note: {note}")
-        shown = [r for r in comp["contacts"] if r["status"] != "intact"]
+        shown = [r for r in comp["contacts"] if r["status"] != "intact" or is_merged(r)]
         for row in shown[:_LIMIT]:
             where = where_text(row, comp)
-            lines.append(f"  {paint(row['status'], row['status'].ljust(8))}"
+            status = "merged" if is_merged(row) else row["status"]
+            lines.append(f"  {paint(row['status'], status.ljust(8))}"
                          f"{contact_text(row)}" + (f", {where}" if where else "")
                          + f": {row_details(row, comp)}")
         if len(shown) > _LIMIT:

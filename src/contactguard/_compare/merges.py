@@ -1,0 +1,156 @@
+"""Backup contacts that came back merged into one card with another.
+
+Phones and accounts merge duplicates on a restore: Android aggregates raw contacts with
+the same name and a shared number or address, iCloud and Google offer "merge duplicates"
+and export the merged card.  Two backup contacts (``Jim Price`` and ``James Price``, one
+phone) then come back as one card holding the details of both.  The matcher pairs that
+card with one of them; the other is no loss, and saying it "did not come back" would send
+the user to re-import it, making the duplicate again.
+
+A contact left unpaired is *merged* into a restored card that another backup contact was
+paired with when all of these hold (:func:`find_merges`):
+
+* they share a phone number or an e-mail address, and the matcher's evidence that they
+  are one person reaches :data:`~contactguard.MIN_EVIDENCE`;
+* the names agree: the same once normalized, the same but for symbols, the same when
+  romanized (``张伟``/``Zhang Wei``), or token by token the same but for a given name and
+  its diminutive (``Jim``/``James``, the nicknames dataset), or the contact has no name.
+  Two names that are merely similar (``Zhang Wei``/``Zhang Wen``, a family's landline)
+  are two people;
+* the card bears the name of the contact it was paired with, by the same rule (a card
+  paired with a contact of another name is that contact's change, not a merge);
+* something on the card is the contact's and not the card's own contact's (a number, an
+  address, its name): a contact whose every detail repeats another's may as well have
+  been deleted, and is still called missing;
+* every other value of the contact is on the card, after the formatting-only rules of
+  :func:`format_only_changes` (one lost phone, e-mail, note… and it stays *missing*:
+  a merge that dropped data is a loss the repair file must bring back).
+
+The values the merged contact brought to the card are then no change of the contact the
+card was paired with.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from .._identity import (
+    FIELD_GROUPS,
+    MIN_EVIDENCE,
+    Match,
+    Profile,
+    Side,
+    confidence,
+    score,
+)
+from .._normalize import is_diminutive
+from .fields import FieldChange, field_changes
+from .formatonly import format_only_changes
+
+__all__ = ["MERGED", "drop_merged_values", "find_merges"]
+
+#: The first reason of a backup contact that came back merged into another's card.
+MERGED: Final = "came back merged into one card with another contact of the backup"
+
+#: Names the card keeps one of: a merged contact's own may differ from the card's.
+_NAME_PROPERTIES: Final = frozenset(p for p, g in FIELD_GROUPS.items() if g == "name")
+#: The values a merge is looked up by.
+_KEYS: Final = frozenset({"TEL", "EMAIL"})
+#: Reasons of :func:`score` that say the two names are one person's.
+_SAME_NAME: Final = ("same name", "same name but for symbols or emoji",
+                     "names agree when romanized", "same name once its mojibake is repaired")
+
+
+def _names_agree(a: Profile, b: Profile, reasons: Sequence[str]) -> bool:
+    if not a.name or any(r in _SAME_NAME for r in reasons):
+        return True
+    ta, tb = a.name.split(), b.name.split()
+    if len(ta) != len(tb) or len(ta) < 2:
+        return False
+    # token by token, in either order, equal or a given name and its diminutive
+    rest = list(tb)
+    for token in ta:
+        partner = next((t for t in rest if t == token), None) or next(
+            (t for t in rest if is_diminutive(token, t)), None)
+        if partner is None:
+            return False
+        rest.remove(partner)
+    return True
+
+
+def _contributed(sb: Side, sa: Side, i: int, own: int, j: int) -> bool:
+    # Something of the card is ``i``'s and not its own contact's: a number, an address, the
+    # name.  Without it nothing shows a merge: a contact whose details all repeat another's
+    # may as well have been deleted, and missing stays missing (recall first).
+    return bool((set(sb.fields[i]) & set(sa.fields[j])) - set(sb.fields[own]))
+
+
+def _contained(sb: Side, sa: Side, i: int, j: int, region: str | None) -> bool:
+    changes = format_only_changes(field_changes(sb.fields[i], sa.fields[j]),
+                                  sb.contacts[i], sa.contacts[j], region)
+    return all(c.kind == "added" or c.property in _NAME_PROPERTIES for c in changes)
+
+
+def _own_card(sb: Side, sa: Side, m: Match) -> bool:
+    """The card of ``m`` bears its own contact's name: only such a card can hold others
+    merged into it (a card paired with a contact of another name is a change of that
+    contact's name, not a merge to explain it away)."""
+    a, b = sb.profile(m.before), sa.profile(m.after)
+    return _names_agree(a, b, score(a, b)[1])
+
+
+def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
+                ) -> tuple[Match, ...]:
+    """The unpaired contacts of ``sb`` that came back merged into a card of ``sa`` already
+    paired with another, as matches of stage ``"merged"`` (reasons: :data:`MERGED`, then
+    the evidence).  See the module's docstring for the rules.  Profiles are built only
+    for the unpaired contacts and the cards that share a number or address with one."""
+    paired = {m.after: m for m in matches}
+    paired_before = {m.before for m in matches}
+    unpaired = [i for i in range(len(sb)) if i not in paired_before]
+    if not unpaired or not paired:
+        return ()
+    keys = {f for i in unpaired for f in sb.fields[i] if f[0] in _KEYS}
+    cards: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j in sorted(paired):
+        for f in sa.fields[j]:
+            if f in keys:
+                cards[f].append(j)
+    own: dict[int, bool] = {}
+    out: list[Match] = []
+    for i in unpaired:
+        candidates = sorted({j for f in sb.fields[i] if f[0] in _KEYS
+                             for j in cards.get(f, ())})
+        best: tuple[float, int, tuple[str, ...]] | None = None
+        for j in candidates:
+            total, reasons = score(sb.profile(i), sa.profile(j))
+            if total < MIN_EVIDENCE or (best is not None and total <= best[0]):
+                continue
+            if j not in own:
+                own[j] = _own_card(sb, sa, paired[j])
+            if (own[j] and _names_agree(sb.profile(i), sa.profile(j), reasons)
+                    and _contributed(sb, sa, i, paired[j].before, j)
+                    and _contained(sb, sa, i, j, region)):
+                best = (total, j, reasons)
+        if best is not None:
+            out.append(Match(i, best[1], confidence(best[0]), "merged", (MERGED, *best[2])))
+    return tuple(out)
+
+
+def drop_merged_values(changes: tuple[FieldChange, ...],
+                       brought: Iterable[tuple[str, str]]) -> tuple[FieldChange, ...]:
+    """``changes`` of a card's own contact without the values that contacts merged into
+    the card ``brought`` (their canonical fields): added values, and the name the card
+    took from one of them.
+
+    >>> fc = (FieldChange("added", "EMAIL", None, "jim@example.com"),
+    ...       FieldChange("added", "EMAIL", None, "other@example.com"))
+    >>> [c.after for c in drop_merged_values(fc, [("EMAIL", "jim@example.com")])]
+    ['other@example.com']
+    """
+    mine = set(brought)
+    return tuple(c for c in changes if not (
+        (c.property, c.after) in mine
+        and (c.kind == "added" or (c.kind == "changed" and c.property in _NAME_PROPERTIES))))

@@ -1,0 +1,190 @@
+"""A restore that merged duplicates: two backup contacts came back as one card.
+
+Phones merge duplicates on a restore (Android aggregation, iCloud and Google "merge
+duplicates").  A backup contact whose every value is on a card paired with another, with
+a name that is the same person's, is no loss: it is intact ("merged"), never "did not
+come back", and the repair file does not bring it back as a duplicate.  A contact of
+another person sharing the number, or one whose merge dropped a value, stays missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import contactguard as cg
+from contactguard._cli import main
+from contactguard._compare import MERGED
+
+
+def _card(fn: str, tels: tuple[str, ...] = (), emails: tuple[str, ...] = (),
+          *, version: str = "3.0", n: str | None = None, extra: str = "") -> str:
+    given, _, family = fn.rpartition(" ")
+    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{fn}",
+             f"N:{n if n is not None else f'{family};{given};;;'}"]
+    lines += [f"TEL;TYPE=CELL:{t}" for t in tels]
+    lines += [f"EMAIL;TYPE=INTERNET:{e}" for e in emails]
+    if extra:
+        lines.append(extra)
+    return "\r\n".join([*lines, "END:VCARD"]) + "\r\n"
+
+
+_OTHERS = (_card("Ada Lovelace", ("+44 20 7946 0001",))
+           + _card("Chan Tai Man", ("+852 9123 4567",))
+           + _card("Li Wei", ("+86 139 1234 5678",)))
+
+
+def _books(tmp_path: Path, backup: str, restore: str) -> tuple[Path, Path]:
+    b, r = tmp_path / "backup.vcf", tmp_path / "restore.vcf"
+    b.write_text(_OTHERS + backup, encoding="utf-8")
+    r.write_text(_OTHERS + restore, encoding="utf-8")
+    return b, r
+
+
+def _statuses(report: cg.RestoreReport) -> list[tuple[str, bool]]:
+    return [(v.status, bool(v.reasons) and v.reasons[0] == MERGED)
+            for v in report.verdicts[3:]]
+
+
+@pytest.mark.parametrize(("backup", "restore"), [
+    pytest.param(  # a given name and its diminutive; the card has both contacts' details
+        _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0177"))
+        + _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0177"), ("james@example.com",)),
+        id="diminutive"),
+    pytest.param(  # two cards of one name, the merged one holding both numbers
+        _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;")
+        + _card("张伟", ("+86 10 6552 9988",), ("zw@example.cn",), n="张;伟;;;"),
+        _card("张伟", ("+86 135 0000 1111", "+86 10 6552 9988"), ("zw@example.cn",),
+              n="张;伟;;;"),
+        id="same-name-numbers-joined"),
+    pytest.param(  # a Chinese name and its pinyin, Android 2.1 backup, iPhone restore:
+        # the card has the hanzi name of one and the e-mail of the other
+        _card("张伟", ("13500001111",), version="2.1", n="张;伟;;;")
+        + _card("Zhang Wei", ("+86 135 0000 1111",), ("zhang.wei@example.com",),
+                version="2.1"),
+        _card("张伟", ("+86 135-0000-1111",), ("zhang.wei@example.com",), n="张;伟;;;"),
+        id="romanized"),
+])
+def test_a_merged_duplicate_is_intact_not_missing(tmp_path: Path, backup: str,
+                                                  restore: str) -> None:
+    b, r = _books(tmp_path, backup, restore)
+    d = cg.diff(b, r)
+    assert not d.missing and not d.changed and not d.added, d
+    assert len(d.merged) == 1 and d.merged[0].reasons[0] == MERGED
+    assert d.unchanged == 5 and "1 merged" in d.summary()
+    report = cg.verify_restore(b, r)
+    assert report.ok
+    assert sorted(_statuses(report)) == [("intact", False), ("intact", True)]
+
+
+@pytest.mark.parametrize(("backup", "restore"), [
+    pytest.param(  # a family's landline: two people, similar names
+        _card("Zhang Wei", ("+86 10 6552 9988",)) + _card("Zhang Wen", ("+86 10 6552 9988",)),
+        _card("Zhang Wei", ("+86 10 6552 9988",)),
+        id="similar-names-two-people"),
+    pytest.param(  # a nickname card for another person on the same number
+        _card("Jane Doe", ("+1 415 555 0199",)) + _card("Mom", ("+1 415 555 0199",)),
+        _card("Jane Doe", ("+1 415 555 0199",)),
+        id="different-names"),
+    pytest.param(  # the merge kept the number but dropped the e-mail: a loss
+        _card("James Price", ("+1 415 555 0101",))
+        + _card("Jim Price", ("+1 415 555 0101",), ("jim@example.com",)),
+        _card("James Price", ("+1 415 555 0101",)),
+        id="merge-dropped-a-value"),
+    pytest.param(  # a duplicate whose every detail repeats the other's: nothing shows
+        # a merge rather than a deletion, so it is missing (recall first)
+        _card("Jim Price", ("+1 415 555 0101",), ("james@example.com",))
+        + _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+        _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+        id="nothing-shows-a-merge"),
+    pytest.param(  # the merge dropped the birthday
+        _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;")
+        + _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;", extra="BDAY:1990-05-04"),
+        _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;"),
+        id="merge-dropped-the-birthday"),
+])
+def test_what_is_not_a_whole_merge_stays_missing(tmp_path: Path, backup: str,
+                                                  restore: str) -> None:
+    b, r = _books(tmp_path, backup, restore)
+    d = cg.diff(b, r)
+    assert not d.merged and len(d.missing) == 1, d
+    assert not cg.verify_restore(b, r).ok
+
+
+def test_a_card_named_as_another_person_is_no_merge(tmp_path: Path) -> None:
+    """The card that holds Zhang Wen's e-mail is named Zhang Wei: the matcher pairs it with
+    Zhang Wen, whose name changed. Two people, not a merge: Zhang Wei is not "merged"
+    into it, and the change of name is not explained away."""
+    b, r = _books(tmp_path, _card("Zhang Wei", ("+86 10 6552 9988",))
+                  + _card("Zhang Wen", ("+86 10 6552 9988",), ("wen@example.cn",)),
+                  _card("Zhang Wei", ("+86 10 6552 9988",), ("wen@example.cn",)))
+    d = cg.diff(b, r)
+    assert not d.merged and len(d.missing) == 1 and len(d.changed) == 1, d
+    assert {str(c) for c in d.changed[0].changes} == {"name changed"}
+
+
+def test_values_the_merged_contact_brought_are_no_change_of_the_card(tmp_path: Path) -> None:
+    """The card's own contact gained the other's e-mail and number: that is the merge,
+    not a change; a value from nowhere still is one."""
+    backup = (_card("James Price", ("+1 415 555 0101",))
+              + _card("Jim Price", ("+1 415 555 0102", "+1 415 555 0101"), ("jim@example.com",)))
+    merged = _card("James Price", ("+1 415 555 0101", "+1 415 555 0102"), ("jim@example.com",))
+    b, r = _books(tmp_path, backup, merged)
+    d = cg.diff(b, r)
+    assert (len(d.merged), len(d.changed), len(d.missing)) == (1, 0, 0)
+    more = merged.replace("EMAIL;TYPE=INTERNET:jim@example.com",
+                          "EMAIL;TYPE=INTERNET:jim@example.com\r\nNOTE:new")
+    b, r = _books(tmp_path, backup, more)
+    d = cg.diff(b, r)
+    assert len(d.merged) == 1 and [str(c) for ch in d.changed for c in ch.changes] == [
+        "note added"]
+
+
+def test_the_cli_says_merged_and_repairs_nothing(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    b, r = _books(tmp_path, _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0177"))
+                  + _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+                  _card("James Price", ("+1 415 555 0101", "+1 415 555 0177"),
+                        ("james@example.com",)))
+    assert main(["verify", str(r), "--against", str(b)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("All 5 contacts came back complete.")
+    assert "came back merged with J. P. into one card (" in out and "nothing to repair" in out
+    assert "did not come back" not in out
+    fix = tmp_path / "fix.vcf"
+    assert main(["repair", str(r), "--against", str(b), "--for", "android", "-o",
+                 str(fix)]) == 0
+    assert not fix.exists() or "BEGIN:VCARD" not in fix.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["diff", str(b), str(r), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = [row for row in doc["comparisons"][0]["contacts"] if row["reasons"][:1] == [MERGED]]
+    assert [row["status"] for row in rows] == ["intact"]
+    assert rows[0]["checked"]["index"] == 3
+    assert main(["diff", str(b), str(r), "-v"]) == 0
+    assert "  merged  " in capsys.readouterr().out
+
+
+def test_merges_do_not_depend_on_hash_order(tmp_path: Path) -> None:
+    """The same verdicts whatever PYTHONHASHSEED (sets of values decide nothing)."""
+    b, r = _books(tmp_path, _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;")
+                  + _card("张伟", ("+86 10 6552 9988",), ("zw@example.cn",), n="张;伟;;;")
+                  + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0177"))
+                  + _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+                  _card("James Price", ("+1 415 555 0101", "+1 415 555 0177"),
+                        ("james@example.com",))
+                  + _card("张伟", ("+86 135 0000 1111", "+86 10 6552 9988"),
+                          ("zw@example.cn",), n="张;伟;;;"))
+    code = ("import contactguard as cg, sys; d = cg.diff(sys.argv[1], sys.argv[2]); "
+            "print(sorted((m.before, m.after) for m in d.merged), len(d.missing))")
+    seen = {subprocess.run([sys.executable, "-c", code, str(b), str(r)], check=True,
+                           capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("0", "1", "2")}
+    assert len(seen) == 1 and seen.pop().rstrip().endswith(" 0")
