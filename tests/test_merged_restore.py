@@ -19,7 +19,7 @@ import pytest
 
 import contactguard as cg
 from contactguard._cli import main
-from contactguard._compare import MERGED
+from contactguard._compare import MERGED, REPEATS
 
 
 def _card(fn: str, tels: tuple[str, ...] = (), emails: tuple[str, ...] = (),
@@ -188,3 +188,28 @@ def test_merges_do_not_depend_on_hash_order(tmp_path: Path) -> None:
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("0", "1", "2")}
     assert len(seen) == 1 and seen.pop().rstrip().endswith(" 0")
+
+
+def test_a_duplicate_kept_once_is_missing_with_the_card_it_repeats(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every detail repeats the other's: missing (it may have been deleted), and the
+    report says where every detail of it is, in JSON, plain text and Chinese."""
+    b, r = _books(tmp_path, _card("Jim Price", ("+1 415 555 0101",), ("james@example.com",))
+                  + _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+                  _card("James Price", ("+1 415 555 0101",), ("james@example.com",)))
+    d = cg.diff(b, r)
+    assert len(d.missing) == 1 and not d.merged
+    assert [(m.before, m.after, m.stage) for m in d.repeats] == [(3, 3, "repeats")]
+    report = cg.verify_restore(b, r)
+    assert [v.reasons[:1] for v in report.missing] == [(REPEATS,)]
+    assert main(["verify", str(r), "--against", str(b)]) == 1
+    out = capsys.readouterr().out
+    assert "did not come back, but every detail of it is on another contact's card" in out
+    assert main(["verify", str(r), "--against", str(b), "--lang", "zh-CN"]) == 1
+    assert "重复" in capsys.readouterr().out
+    assert main(["diff", str(b), str(r), "--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)["comparisons"][0]["contacts"]
+    assert [row["reasons"][:1] for row in rows if row["status"] == "missing"] == [[REPEATS]]
+    # a plain loss says nothing of the kind
+    b, r = _books(tmp_path, _card("Zoe Ng", ("+65 9123 4567",)), "")
+    assert cg.verify_restore(b, r).missing[0].reasons == ()

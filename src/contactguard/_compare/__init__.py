@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from .copies import CopyComparison, compare_copies
 from .diff import ContactChange, Diff, FieldChange, diff
-from .merges import MERGED
+from .merges import MERGED, REPEATS
 from .stream import StreamReport, verify_file
 from .verify import ManifestReport, RestoreReport, Verdict, contact_label, verify, verify_restore
 
 __all__ = [
     "MERGED",
+    "REPEATS",
     "ContactChange",
     "CopyComparison",
     "Diff",

@@ -81,6 +81,9 @@ class Diff:
     #: another (stage ``"merged"``, see :func:`~contactguard._compare.merges.find_merges`):
     #: counted in ``unchanged``, never ``missing``.
     merged: tuple[Match, ...] = ()
+    #: Contacts of ``missing`` whose every detail is on a card paired with another (stage
+    #: ``"repeats"``): a duplicate the restore kept once, or a deletion.  Still missing.
+    repeats: tuple[Match, ...] = ()
 
     @property
     def format_only(self) -> tuple[tuple[Contact, Contact], ...]:
@@ -188,7 +191,7 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
         sa = Side(after, region, None if progress is None
                   else lambda i: progress(len(before) + i, total))
         matches = match(sb, sa, min_evidence=min_evidence, max_block=max_block)
-        merged = find_merges(sb, sa, matches, region)
+        merged, repeats = find_merges(sb, sa, matches, region)
     matched_after = {m.after for m in matches}
     brought: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for m in merged:
@@ -219,4 +222,5 @@ def diff(before: SnapshotLike, after: SnapshotLike, *, region: str | None = None
         unchanged=unchanged + len(merged),
         region=region,
         merged=merged,
+        repeats=repeats,
     )

@@ -21,7 +21,8 @@ paired with when all of these hold (:func:`find_merges`):
   paired with a contact of another name is that contact's change, not a merge);
 * something on the card is the contact's and not the card's own contact's (a number, an
   address, its name): a contact whose every detail repeats another's may as well have
-  been deleted, and is still called missing;
+  been deleted, and is still called missing, with :data:`REPEATS` and the card it
+  repeats (a user who knows they were duplicates knows nothing is lost);
 * every other value of the contact is on the card, after the formatting-only rules of
   :func:`format_only_changes` (one lost phone, e-mail, note… and it stays *missing*:
   a merge that dropped data is a loss the repair file must bring back).
@@ -49,10 +50,13 @@ from .._normalize import is_diminutive
 from .fields import FieldChange, field_changes
 from .formatonly import format_only_changes
 
-__all__ = ["MERGED", "drop_merged_values", "find_merges"]
+__all__ = ["MERGED", "REPEATS", "drop_merged_values", "find_merges"]
 
 #: The first reason of a backup contact that came back merged into another's card.
 MERGED: Final = "came back merged into one card with another contact of the backup"
+#: The first reason of a missing contact whose every detail is on another's card.
+REPEATS: Final = ("every detail of it is on another contact's card: a duplicate the restore "
+                  "kept once, or a deletion (nothing tells them apart)")
 
 #: Names the card keeps one of: a merged contact's own may differ from the card's.
 _NAME_PROPERTIES: Final = frozenset(p for p, g in FIELD_GROUPS.items() if g == "name")
@@ -102,16 +106,19 @@ def _own_card(sb: Side, sa: Side, m: Match) -> bool:
 
 
 def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
-                ) -> tuple[Match, ...]:
-    """The unpaired contacts of ``sb`` that came back merged into a card of ``sa`` already
-    paired with another, as matches of stage ``"merged"`` (reasons: :data:`MERGED`, then
-    the evidence).  See the module's docstring for the rules.  Profiles are built only
-    for the unpaired contacts and the cards that share a number or address with one."""
+                ) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
+    """``(merged, repeats)``: the unpaired contacts of ``sb`` that came back merged into a
+    card of ``sa`` already paired with another, as matches of stage ``"merged"`` (reasons:
+    :data:`MERGED`, then the evidence); and those that pass every rule but the last, with
+    nothing of their own on the card (stage ``"repeats"``, reasons: :data:`REPEATS`):
+    still missing, with the card a user may find them on.  See the module's docstring for
+    the rules.  Profiles are built only for the unpaired contacts and the cards that
+    share a number or address with one."""
     paired = {m.after: m for m in matches}
     paired_before = {m.before for m in matches}
     unpaired = [i for i in range(len(sb)) if i not in paired_before]
     if not unpaired or not paired:
-        return ()
+        return (), ()
     keys = {f for i in unpaired for f in sb.fields[i] if f[0] in _KEYS}
     cards: dict[tuple[str, str], list[int]] = defaultdict(list)
     for j in sorted(paired):
@@ -119,24 +126,30 @@ def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
             if f in keys:
                 cards[f].append(j)
     own: dict[int, bool] = {}
-    out: list[Match] = []
+    merged: list[Match] = []
+    repeats: list[Match] = []
     for i in unpaired:
         candidates = sorted({j for f in sb.fields[i] if f[0] in _KEYS
                              for j in cards.get(f, ())})
-        best: tuple[float, int, tuple[str, ...]] | None = None
+        best: tuple[float, int, tuple[str, ...], bool] | None = None
         for j in candidates:
             total, reasons = score(sb.profile(i), sa.profile(j))
-            if total < MIN_EVIDENCE or (best is not None and total <= best[0]):
+            if total < MIN_EVIDENCE or (best is not None and best[3] and total <= best[0]):
                 continue
             if j not in own:
                 own[j] = _own_card(sb, sa, paired[j])
-            if (own[j] and _names_agree(sb.profile(i), sa.profile(j), reasons)
-                    and _contributed(sb, sa, i, paired[j].before, j)
+            if not (own[j] and _names_agree(sb.profile(i), sa.profile(j), reasons)
                     and _contained(sb, sa, i, j, region)):
-                best = (total, j, reasons)
+                continue
+            mine = _contributed(sb, sa, i, paired[j].before, j)
+            if best is None or (mine, total) > (best[3], best[0]):
+                best = (total, j, reasons, mine)
         if best is not None:
-            out.append(Match(i, best[1], confidence(best[0]), "merged", (MERGED, *best[2])))
-    return tuple(out)
+            total, j, reasons, mine = best
+            (merged if mine else repeats).append(Match(
+                i, j, confidence(total), "merged" if mine else "repeats",
+                (MERGED if mine else REPEATS, *reasons)))
+    return tuple(merged), tuple(repeats)
 
 
 def drop_merged_values(changes: tuple[FieldChange, ...],

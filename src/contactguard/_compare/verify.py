@@ -247,13 +247,15 @@ def verify_restore(backup: SnapshotLike, restored: SnapshotLike, *,
     damaged = _damaged_names(findings)
     by_before = {m.before: m for m in d.matches}
     merged = {m.before: m for m in d.merged}
+    repeats = {m.before: m.reasons for m in d.repeats}
     changed = {id(ch.before): ch for ch in d.changed}
     verdicts: list[Verdict] = []
     for i, contact in enumerate(backup):
         m = by_before.get(i)
         if m is None:
             into = merged.get(i)
-            verdicts.append(Verdict("missing", i, None, _label(backup, i)) if into is None
+            verdicts.append(Verdict("missing", i, None, _label(backup, i), (),
+                                    repeats.get(i, ())) if into is None
                             else Verdict("intact", i, into.after, _label(backup, i), (),
                                          into.reasons))
             continue

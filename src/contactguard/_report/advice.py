@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from .describe import clean
 from .i18n import N_, _, ngettext
-from .notes import is_merged, pairs_with_nothing
+from .notes import is_merged, pairs_with_nothing, repeats_another
 
 __all__ = ["ADVISED_COMMANDS", "PROBLEMS", "advice_html", "advice_lines", "grouped", "headline",
            "next_steps", "where_said"]
@@ -220,6 +220,10 @@ def _counted(field: str, n: int) -> str:
 
 
 def _what_happened(row: Mapping[str, Any]) -> str:
+    if repeats_another(row):
+        return _("did not come back, but every detail of it is on another contact's card: "
+                 "if the two were duplicates, nothing is lost (the repair file brings it "
+                 "back; merge the two afterwards if you like)")
     if row["status"] == "missing":
         return _("did not come back")
     damaged = any("damaged" in r for r in row.get("reasons", ()))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .._core import escape_controls
-from .notes import is_merged
+from .notes import is_merged, repeats_another
 
 __all__ = [
     "clean",
@@ -104,7 +104,9 @@ def row_details(row: Mapping[str, Any], comparison: Mapping[str, Any]) -> str:
     status = row["status"]
     if status == "missing":
         return (f"only in {comparison['reference']}" if comparison["kind"] == "copies"
-                else f"not in {comparison['checked']}")
+                else f"not in {comparison['checked']}" + (
+                    "; every detail of it is on another contact's card (a duplicate kept "
+                    "once?)" if repeats_another(row) else ""))
     if status == "added":
         return (f"only in {comparison['checked']}" if comparison["kind"] == "copies"
                 else f"not in {comparison['reference']}")

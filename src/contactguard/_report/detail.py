@@ -28,7 +28,7 @@ from .describe import (
 )
 from .gate import UNDATED, failing
 from .i18n import N_, _, current_language
-from .notes import is_merged
+from .notes import is_merged, repeats_another
 from .text import failed_heading
 
 __all__ = ["contact_cell", "details_cell", "english", "failed_reasons", "failed_title",
@@ -134,6 +134,9 @@ def details_cell(row: Mapping[str, Any], c: Mapping[str, Any]) -> str:
                  "kept").format(where=where_said(row["checked"], c["checked"]))
     status = row["status"]
     copies = c["kind"] == "copies"
+    if status == "missing" and repeats_another(row):
+        return _("not in {file}; every detail of it is on another contact's card (a "
+                 "duplicate kept once?)").format(file=clean(c["checked"]))
     if status == "missing":
         return (_("only in {file}") if copies else _("not in {file}")).format(
             file=clean(c["reference" if copies else "checked"]))

@@ -201,6 +201,7 @@ def _comparison(kind: str, reference: str, checked: str, rows: list[dict[str, An
 
 def _diff_rows(d: Diff, masker: _Masker) -> list[dict[str, Any]]:
     by_before = {m.before: m for m in (*d.matches, *d.merged)}
+    repeats = {m.before: m.reasons for m in d.repeats}
     changed = {id(ch.before): ch for ch in d.changed}
     rows = []
     for i, contact in enumerate(d.before):
@@ -209,7 +210,7 @@ def _diff_rows(d: Diff, masker: _Masker) -> list[dict[str, Any]]:
         label = _contact_label(d.before, i)
         if m is None:
             rows.append(_row(masker, "missing", label, masker.name(contact), reference=ref,
-                             checked=None))
+                             checked=None, reasons=repeats.get(i, ())))
             continue
         ch = changed.get(id(contact))
         rows.append(_row(masker, "changed" if ch else "intact", label, masker.name(contact),

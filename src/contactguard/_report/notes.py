@@ -13,16 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._compare import MERGED
+from .._compare import MERGED, REPEATS
 from .._core import counted
 
-__all__ = ["comparison_note", "is_merged", "pairs_with_nothing"]
+__all__ = ["comparison_note", "is_merged", "pairs_with_nothing", "repeats_another"]
 
 
 def is_merged(row: Mapping[str, Any]) -> bool:
     """A contact row that came back merged into one card with another backup contact
     (intact: every value is on that card; see ``contactguard._compare.merges``)."""
     return row["status"] == "intact" and bool(row["reasons"]) and row["reasons"][0] == MERGED
+
+
+def repeats_another(row: Mapping[str, Any]) -> bool:
+    """A missing contact row whose every detail is on another contact's card (a duplicate
+    the restore kept once, or a deletion)."""
+    return row["status"] == "missing" and bool(row["reasons"]) and row["reasons"][0] == REPEATS
 
 
 def pairs_with_nothing(comp: Mapping[str, Any]) -> bool:
