@@ -112,8 +112,8 @@ def test_all_names_exist() -> None:
     assert set(_normalize.__all__) == {
         "E164", "IsoDate", "NameKey", "NormalizedEmail", "NormalizedText", "PhoneNumber",
         "check_region", "date_problem", "email_problem", "infer_region", "is_cjk",
-        "is_diminutive", "name_keys", "normalize_date", "region_for", "EXACT", "locale_region", "read_phone",
-        "read_phone_in", "regions_of", "plausible_regions", "surname_spellings",
+        "is_diminutive", "name_keys", "normalize_date", "region_for", "EXACT", "locale_region",
+        "read_phone", "read_phone_in", "regions_of", "plausible_regions", "surname_spellings",
         "region_of_international", "valid_national",
         "normalize_email", "normalize_name", "normalize_phone", "normalize_text", "romanize",
     }  # fmt: skip

@@ -62,6 +62,9 @@ REPEATS: Final = ("every detail of it is on another contact's card: a duplicate 
 _NAME_PROPERTIES: Final = frozenset(p for p, g in FIELD_GROUPS.items() if g == "name")
 #: The values a merge is looked up by.
 _KEYS: Final = frozenset({"TEL", "EMAIL"})
+#: A number or address on more paired cards than this is no lead to a merge (an office
+#: switchboard, a family's landline): looking it up would score every pair of them.
+_MAX_SHARED: Final = 8
 #: Reasons of :func:`score` that say the two names are one person's.
 _SAME_NAME: Final = ("same name", "same name but for symbols or emoji",
                      "names agree when romanized", "same name once its mojibake is repaired")
@@ -125,6 +128,8 @@ def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
         for f in sa.fields[j]:
             if f in keys:
                 cards[f].append(j)
+    for f in [f for f, js in cards.items() if len(js) > _MAX_SHARED]:
+        del cards[f]  # a switchboard or a shared family address says nothing of a merge
     own: dict[int, bool] = {}
     merged: list[Match] = []
     repeats: list[Match] = []
