@@ -63,6 +63,13 @@ def _statuses(report: cg.RestoreReport) -> list[tuple[str, bool]]:
         _card("张伟", ("+86 135 0000 1111", "+86 10 6552 9988"), ("zw@example.cn",),
               n="张;伟;;;"),
         id="same-name-numbers-joined"),
+    pytest.param(  # the card keeps both contacts' groups, as Google and iCloud merges do
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111"), extra="CATEGORIES:Work")
+        + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0122"),
+                extra="CATEGORIES:Family"),
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122"),
+              extra="CATEGORIES:Family,Work"),
+        id="groups-joined"),
     pytest.param(  # a Chinese name and its pinyin, Android 2.1 backup, iPhone restore:
         # the card has the hanzi name of one and the e-mail of the other
         _card("张伟", ("13500001111",), version="2.1", n="张;伟;;;")
@@ -103,6 +110,48 @@ def test_a_merged_duplicate_is_intact_not_missing(tmp_path: Path, backup: str,
         + _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
         _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
         id="nothing-shows-a-merge"),
+    pytest.param(  # the merge dropped the nickname: data like any other
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111"))
+        + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0122"), extra="NICKNAME:Jimbo"),
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122")),
+        id="merge-dropped-the-nickname"),
+    pytest.param(  # ... or the phonetic name of a Chinese card
+        _card("王芳", ("+86 135 0000 2222", "+86 135 0000 3333"), n="王;芳;;;")
+        + _card("王芳", ("+86 135 0000 2222", "+86 135 0000 4444"), n="王;芳;;;",
+                extra="X-PHONETIC-FIRST-NAME:Fang\r\nX-PHONETIC-LAST-NAME:Wang"),
+        _card("王芳", ("+86 135 0000 2222", "+86 135 0000 3333", "+86 135 0000 4444"),
+              n="王;芳;;;"),
+        id="merge-dropped-the-phonetic-name"),
+    pytest.param(  # siblings on one landline whose names sound alike: two people
+        _card("张伟", ("+86 10 6552 9988", "+86 135 0000 1111"), n="张;伟;;;")
+        + _card("张薇", ("+86 10 6552 9988", "+86 135 0000 5555"), n="张;薇;;;"),
+        _card("张伟", ("+86 10 6552 9988", "+86 135 0000 1111", "+86 135 0000 5555"),
+              n="张;伟;;;"),
+        id="homophone-hanzi"),
+    pytest.param(  # another surname that sounds the same
+        _card("张伟", ("+86 10 6552 9988", "+86 135 0000 1111"), n="张;伟;;;")
+        + _card("章伟", ("+86 10 6552 9988", "+86 135 0000 5555"), n="章;伟;;;"),
+        _card("张伟", ("+86 10 6552 9988", "+86 135 0000 1111", "+86 135 0000 5555"),
+              n="张;伟;;;"),
+        id="homophone-surname"),
+    pytest.param(  # names the nicknames data links, of a man and a woman
+        _card("Andrew Lee", ("+1 415 555 0101", "+1 415 555 0111"))
+        + _card("Andrea Lee", ("+1 415 555 0101", "+1 415 555 0122")),
+        _card("Andrew Lee", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122")),
+        id="andrew-andrea"),
+    pytest.param(
+        _card("Louise Martin", ("+1 415 555 0101", "+1 415 555 0111"))
+        + _card("Louis Martin", ("+1 415 555 0101", "+1 415 555 0122")),
+        _card("Louise Martin", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122")),
+        id="louis-louise"),
+    pytest.param(  # the merge kept one of two photos
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111"),
+              extra="PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQ==")
+        + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0122"),
+                extra="PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAICAg=="),
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122"),
+              extra="PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQ=="),
+        id="merge-kept-one-photo"),
     pytest.param(  # the merge dropped the birthday
         _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;")
         + _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;", extra="BDAY:1990-05-04"),
@@ -190,6 +239,28 @@ def test_merges_do_not_depend_on_hash_order(tmp_path: Path) -> None:
     assert len(seen) == 1 and seen.pop().rstrip().endswith(" 0")
 
 
+_FN_ONLY = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:James Price\r\nTEL;TYPE=CELL:+1 415 555 0101"
+            "\r\nEMAIL;TYPE=INTERNET:james@example.com\r\nEND:VCARD\r\n")
+
+
+@pytest.mark.parametrize(("first", "second", "restore"), [
+    pytest.param(_FN_ONLY, _card("James Price", ("+1 415 555 0101",)),
+                 _card("James Price", ("+1 415 555 0101",), ("james@example.com",)),
+                 id="N-written-by-the-restore"),
+    pytest.param(_card("陈柳", ("+86 135 0000 1111",), ("cl@example.cn",), n="陈;柳;;;"),
+                 _card("陈柳", ("+86 135 0000 1111",), n="陈;柳;;;"),
+                 _card("陈柳", ("+86 135 0000 1111",), ("cl@example.cn",), n="柳;陈;;;"),
+                 id="N-swapped-by-the-restore"),
+])
+def test_a_rewrite_by_the_restore_is_nothing_of_the_duplicates_own(
+        tmp_path: Path, first: str, second: str, restore: str) -> None:
+    """A pure duplicate whose card the restore rewrote (N added, N in Western order) has
+    nothing of its own on the card: missing, with the card it repeats."""
+    b, r = _books(tmp_path, first + second, restore)
+    d = cg.diff(b, r)
+    assert not d.merged and len(d.missing) == 1 and len(d.repeats) == 1, d
+
+
 def test_a_duplicate_kept_once_is_missing_with_the_card_it_repeats(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every detail repeats the other's: missing (it may have been deleted), and the
@@ -213,3 +284,22 @@ def test_a_duplicate_kept_once_is_missing_with_the_card_it_repeats(
     # a plain loss says nothing of the kind
     b, r = _books(tmp_path, _card("Zoe Ng", ("+65 9123 4567",)), "")
     assert cg.verify_restore(b, r).missing[0].reasons == ()
+
+
+def test_a_photo_link_cannot_show_the_merged_contacts_photo_kept(tmp_path: Path) -> None:
+    """A Google CSV restore carries a photo link: a formatting difference for the card's own
+    contact, but nothing shows that the merged contact's photo is the one kept."""
+    photo = "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA{}=="
+    b = tmp_path / "backup.vcf"
+    b.write_text(_card("James Price", ("+1 415 555 0101", "+1 415 555 0111"),
+                       extra=photo.format("EBAQ"))
+                 + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0122"),
+                         extra=photo.format("ICAg")), encoding="utf-8")
+    r = tmp_path / "restore.csv"
+    r.write_text("Name,Given Name,Family Name,Photo,Group Membership,Phone 1 - Type,"
+                 "Phone 1 - Value,Phone 2 - Type,Phone 2 - Value,Phone 3 - Type,"
+                 "Phone 3 - Value\nJames Price,James,Price,https://lh3.googleusercontent.com/"
+                 "contacts/abc,* myContacts,Mobile,+1 415 555 0101,Mobile,+1 415 555 0111,"
+                 "Mobile,+1 415 555 0122\n", encoding="utf-8")
+    d = cg.diff(b, r)
+    assert not d.merged and len(d.missing) == 1, d

@@ -39,6 +39,7 @@ from typing import Final
 
 from .._identity import (
     FIELD_GROUPS,
+    MERGED_LISTS,
     MIN_EVIDENCE,
     Match,
     Profile,
@@ -46,7 +47,7 @@ from .._identity import (
     confidence,
     score,
 )
-from .._normalize import is_diminutive
+from .._normalize import is_cjk, is_diminutive
 from .fields import FieldChange, field_changes
 from .formatonly import format_only_changes
 
@@ -58,8 +59,13 @@ MERGED: Final = "came back merged into one card with another contact of the back
 REPEATS: Final = ("every detail of it is on another contact's card: a duplicate the restore "
                   "kept once, or a deletion (nothing tells them apart)")
 
-#: Names the card keeps one of: a merged contact's own may differ from the card's.
-_NAME_PROPERTIES: Final = frozenset(p for p, g in FIELD_GROUPS.items() if g == "name")
+#: The name the card keeps one of: a merged contact's own may differ from the card's.
+#: (A nickname or phonetic name is data the merge must keep, like any other.)
+_NAME_PROPERTIES: Final = frozenset({"FN", "N"})
+#: Values no formatting rule may excuse: a merged contact's photo must be on the card
+#: as it was (a photo link or a re-encoded photo cannot show it kept).
+_EXACT: Final = frozenset(p for p, g in FIELD_GROUPS.items() if g == "photo") | {"KEY",
+                                                                                  "SOUND"}
 #: The values a merge is looked up by.
 _KEYS: Final = frozenset({"TEL", "EMAIL"})
 #: A number or address on more paired cards than this is no lead to a merge (an office
@@ -70,9 +76,33 @@ _SAME_NAME: Final = ("same name", "same name but for symbols or emoji",
                      "names agree when romanized", "same name once its mojibake is repaired")
 
 
+def _has_han(name: str) -> bool:
+    return any(is_cjk(ch) for ch in name)
+
+
+def _nickname_of(a: str, b: str) -> bool:
+    """A given name and its diminutive (Jim/James), not two people's names that the
+    nicknames data also links: a gendered pair (Louis/Louise, Andrew/Andrea) differs
+    only at its end."""
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(long_) - len(short) <= 1:
+        return False
+    if len(a) == len(b) and a[:-1] == b[:-1]:
+        return False
+    return is_diminutive(a, b)
+
+
 def _names_agree(a: Profile, b: Profile, reasons: Sequence[str]) -> bool:
-    if not a.name or any(r in _SAME_NAME for r in reasons):
+    if not a.name:
         return True
+    for r in reasons:
+        if r == "names agree when romanized":
+            # hanzi against its pinyin; two Chinese names that sound alike (张伟/张薇,
+            # 章伟/张伟) are two people
+            if _has_han(a.name) != _has_han(b.name):
+                return True
+        elif r in _SAME_NAME:
+            return True
     ta, tb = a.name.split(), b.name.split()
     if len(ta) != len(tb) or len(ta) < 2:
         return False
@@ -80,24 +110,45 @@ def _names_agree(a: Profile, b: Profile, reasons: Sequence[str]) -> bool:
     rest = list(tb)
     for token in ta:
         partner = next((t for t in rest if t == token), None) or next(
-            (t for t in rest if is_diminutive(token, t)), None)
+            (t for t in rest if _nickname_of(token, t)), None)
         if partner is None:
             return False
         rest.remove(partner)
     return True
 
 
-def _contributed(sb: Side, sa: Side, i: int, own: int, j: int) -> bool:
+def _contributed(sb: Side, sa: Side, i: int, own: int, j: int, *, region: str | None
+                 ) -> bool:
     # Something of the card is ``i``'s and not its own contact's: a number, an address, the
     # name.  Without it nothing shows a merge: a contact whose details all repeat another's
-    # may as well have been deleted, and missing stays missing (recall first).
-    return bool((set(sb.fields[i]) & set(sa.fields[j])) - set(sb.fields[own]))
+    # may as well have been deleted, and missing stays missing (recall first).  What the
+    # card has beyond its own contact is taken after the formatting-only rules: a number
+    # or an N the restore rewrote is no one's contribution.
+    beyond = format_only_changes(field_changes(sb.fields[own], sa.fields[j]),
+                                 sb.contacts[own], sa.contacts[j], region)
+    mine = set(sb.fields[i])
+    return any(c.kind in {"added", "changed"} and (c.property, c.after) in mine
+               for c in beyond)
 
 
 def _contained(sb: Side, sa: Side, i: int, j: int, region: str | None) -> bool:
+    card = set(sa.fields[j])
+    if any(f[0] in _EXACT and f not in card for f in sb.fields[i]):
+        return False
     changes = format_only_changes(field_changes(sb.fields[i], sa.fields[j]),
                                   sb.contacts[i], sa.contacts[j], region)
-    return all(c.kind == "added" or c.property in _NAME_PROPERTIES for c in changes)
+    return all(c.kind == "added" or c.property in _NAME_PROPERTIES
+               or (c.property in MERGED_LISTS and _items(c.before) <= _listed(card, c.property))
+               for c in changes)
+
+
+def _items(value: str | None) -> set[str]:
+    # one joined value of a list property (CATEGORIES: a set, joined by U+001F)
+    return set(value.split("\x1f")) if value else set()
+
+
+def _listed(fields: Iterable[tuple[str, str]], prop: str) -> set[str]:
+    return {item for p, v in fields if p == prop for item in _items(v)}
 
 
 def _own_card(sb: Side, sa: Side, m: Match) -> bool:
@@ -146,7 +197,7 @@ def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
             if not (own[j] and _names_agree(sb.profile(i), sa.profile(j), reasons)
                     and _contained(sb, sa, i, j, region)):
                 continue
-            mine = _contributed(sb, sa, i, paired[j].before, j)
+            mine = _contributed(sb, sa, i, paired[j].before, j, region=region)
             if best is None or (mine, total) > (best[3], best[0]):
                 best = (total, j, reasons, mine)
         if best is not None:
@@ -169,6 +220,18 @@ def drop_merged_values(changes: tuple[FieldChange, ...],
     ['other@example.com']
     """
     mine = set(brought)
-    return tuple(c for c in changes if not (
-        (c.property, c.after) in mine
-        and (c.kind == "added" or (c.kind == "changed" and c.property in _NAME_PROPERTIES))))
+    # The card's groups are its contact's and the merged ones' (Google and iCloud merges
+    # keep the union): a list property whose old items are all on the card, and whose
+    # new ones all come from the two, did not change.
+    unions = set()
+    for prop in {c.property for c in changes} & MERGED_LISTS:
+        old = {x for c in changes if c.property == prop for x in _items(c.before)}
+        new = {x for c in changes if c.property == prop for x in _items(c.after)}
+        if old <= new <= old | _listed(mine, prop):
+            unions.add(prop)
+
+    def explained(c: FieldChange) -> bool:
+        return c.property in unions or ((c.property, c.after) in mine and (
+            c.kind == "added" or (c.kind == "changed" and c.property in _NAME_PROPERTIES)))
+
+    return tuple(c for c in changes if not explained(c))
