@@ -70,6 +70,13 @@ def _statuses(report: cg.RestoreReport) -> list[tuple[str, bool]]:
         _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122"),
               extra="CATEGORIES:Family,Work"),
         id="groups-joined"),
+    pytest.param(  # ... and both notes, one after the other (Google's merge)
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111"), extra="NOTE:Met at PyCon")
+        + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0122"),
+                extra="NOTE:Golf on Sundays"),
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122"),
+              extra="NOTE:Met at PyCon\\nGolf on Sundays"),
+        id="notes-joined"),
     pytest.param(  # a Chinese name and its pinyin, Android 2.1 backup, iPhone restore:
         # the card has the hanzi name of one and the e-mail of the other
         _card("张伟", ("13500001111",), version="2.1", n="张;伟;;;")
@@ -152,6 +159,13 @@ def test_a_merged_duplicate_is_intact_not_missing(tmp_path: Path, backup: str,
         _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122"),
               extra="PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQ=="),
         id="merge-kept-one-photo"),
+    pytest.param(  # the joined note lost part of the merged contact's
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111"), extra="NOTE:Met at PyCon")
+        + _card("Jim Price", ("+1 415 555 0101", "+1 415 555 0122"),
+                extra="NOTE:Golf on Sundays, tee time 9:00"),
+        _card("James Price", ("+1 415 555 0101", "+1 415 555 0111", "+1 415 555 0122"),
+              extra="NOTE:Met at PyCon\\nGolf on Sundays"),
+        id="joined-note-cut"),
     pytest.param(  # the merge dropped the birthday
         _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;")
         + _card("张伟", ("+86 135 0000 1111",), n="张;伟;;;", extra="BDAY:1990-05-04"),

@@ -68,6 +68,8 @@ _EXACT: Final = frozenset(p for p, g in FIELD_GROUPS.items() if g == "photo") | 
                                                                                   "SOUND"}
 #: The values a merge is looked up by.
 _KEYS: Final = frozenset({"TEL", "EMAIL"})
+#: Free text a merge may join into one value (the card's note holds each contact's).
+_JOINED: Final = frozenset({"NOTE"})
 #: A number or address on more paired cards than this is no lead to a merge (an office
 #: switchboard, a family's landline): looking it up would score every pair of them.
 _MAX_SHARED: Final = 8
@@ -139,7 +141,21 @@ def _contained(sb: Side, sa: Side, i: int, j: int, region: str | None) -> bool:
                                   sb.contacts[i], sa.contacts[j], region)
     return all(c.kind == "added" or c.property in _NAME_PROPERTIES
                or (c.property in MERGED_LISTS and _items(c.before) <= _listed(card, c.property))
+               or (c.property in _JOINED and c.before is not None
+                   and any(p == c.property and c.before in v for p, v in card))
                for c in changes)
+
+
+def _joined(c: FieldChange, brought: Iterable[tuple[str, str]]) -> bool:
+    # the card's note is its own contact's and the merged ones' run together (Google's
+    # merge joins them): nothing is left once each is taken out
+    if c.property not in _JOINED or c.kind not in {"added", "changed"} or c.after is None:
+        return False
+    rest = c.after
+    for piece in (c.before, *(v for p, v in brought if p == c.property)):
+        if piece:
+            rest = rest.replace(piece, "", 1)
+    return rest != c.after and not rest.strip(" \n,;")
 
 
 def _items(value: str | None) -> set[str]:
@@ -231,7 +247,7 @@ def drop_merged_values(changes: tuple[FieldChange, ...],
             unions.add(prop)
 
     def explained(c: FieldChange) -> bool:
-        return c.property in unions or ((c.property, c.after) in mine and (
+        return c.property in unions or _joined(c, mine) or ((c.property, c.after) in mine and (
             c.kind == "added" or (c.kind == "changed" and c.property in _NAME_PROPERTIES)))
 
     return tuple(c for c in changes if not explained(c))
