@@ -317,3 +317,23 @@ def test_a_photo_link_cannot_show_the_merged_contacts_photo_kept(tmp_path: Path)
                  "Mobile,+1 415 555 0122\n", encoding="utf-8")
     d = cg.diff(b, r)
     assert not d.merged and len(d.missing) == 1, d
+
+
+def test_a_note_replaced_by_the_merged_contacts_is_a_change(tmp_path: Path) -> None:
+    """The card kept the merged contact's note in place of its own contact's: that
+    contact's note changed, whichever of the two the matcher paired the card with."""
+    more = "ORG:Acme 91\r\nADR;TYPE=HOME:;;123 Elm St;Springfield;;81158;USA"
+    b, r = _books(tmp_path, _card("Joseph Chen", ("+1 212 555 0180", "+1 415 555 0416"),
+                                  ("family45@example.com", "p90@example.com"),
+                                  extra="NOTE:Neighbour 90")
+                  + _card("Joseph Chen", ("+1 212 555 0180", "+1 415 555 0280"),
+                          ("family45@example.com", "p91@example.com"),
+                          extra=f"NOTE:Neighbour 91\r\n{more}"),
+                  _card("Joseph Chen", ("+1 212 555 0180", "+1 415 555 0416",
+                                        "+1 415 555 0280"),
+                        ("family45@example.com", "p90@example.com", "p91@example.com"),
+                        extra=f"NOTE:Neighbour 90\r\n{more}"))
+    d = cg.diff(b, r)
+    notes = [c.before for ch in d.changed for c in ch.changes if c.field == "note"] + [
+        p.value for c in d.missing for p in c.properties if p.name == "NOTE"]
+    assert notes == ["Neighbour 91"], d

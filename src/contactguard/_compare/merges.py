@@ -151,6 +151,8 @@ def _joined(c: FieldChange, brought: Iterable[tuple[str, str]]) -> bool:
     # merge joins them): nothing is left once each is taken out
     if c.property not in _JOINED or c.kind not in {"added", "changed"} or c.after is None:
         return False
+    if c.before and c.before not in c.after:
+        return False  # the card's own contact lost its note to the merged one's
     rest = c.after
     for piece in (c.before, *(v for p, v in brought if p == c.property)):
         if piece:
