@@ -119,18 +119,17 @@ def _names_agree(a: Profile, b: Profile, reasons: Sequence[str]) -> bool:
     return True
 
 
-def _contributed(sb: Side, sa: Side, i: int, own: int, j: int, *, region: str | None
-                 ) -> bool:
-    # Something of the card is ``i``'s and not its own contact's: a number, an address, the
-    # name.  Without it nothing shows a merge: a contact whose details all repeat another's
-    # may as well have been deleted, and missing stays missing (recall first).  What the
-    # card has beyond its own contact is taken after the formatting-only rules: a number
-    # or an N the restore rewrote is no one's contribution.
+def _beyond(sb: Side, sa: Side, own: int, j: int, region: str | None
+            ) -> frozenset[tuple[str, str]]:
+    """What card ``j`` has beyond its own contact ``own``, after the formatting-only rules
+    (a number or an N the restore rewrote is no one's contribution).  A merged contact
+    must have put something of this on the card: without it nothing shows a merge, and a
+    contact whose details all repeat another's may as well have been deleted (missing
+    stays missing: recall first)."""
     beyond = format_only_changes(field_changes(sb.fields[own], sa.fields[j]),
                                  sb.contacts[own], sa.contacts[j], region)
-    mine = set(sb.fields[i])
-    return any(c.kind in {"added", "changed"} and (c.property, c.after) in mine
-               for c in beyond)
+    return frozenset((c.property, c.after) for c in beyond
+                     if c.kind in {"added", "changed"} and c.after is not None)
 
 
 def _contained(sb: Side, sa: Side, i: int, j: int, region: str | None) -> bool:
@@ -200,6 +199,7 @@ def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
     for f in [f for f, js in cards.items() if len(js) > _MAX_SHARED]:
         del cards[f]  # a switchboard or a shared family address says nothing of a merge
     own: dict[int, bool] = {}
+    beyond: dict[int, frozenset[tuple[str, str]]] = {}
     merged: list[Match] = []
     repeats: list[Match] = []
     for i in unpaired:
@@ -215,7 +215,9 @@ def find_merges(sb: Side, sa: Side, matches: Sequence[Match], region: str | None
             if not (own[j] and _names_agree(sb.profile(i), sa.profile(j), reasons)
                     and _contained(sb, sa, i, j, region)):
                 continue
-            mine = _contributed(sb, sa, i, paired[j].before, j, region=region)
+            if j not in beyond:
+                beyond[j] = _beyond(sb, sa, paired[j].before, j, region)
+            mine = not beyond[j].isdisjoint(sb.fields[i])
             if best is None or (mine, total) > (best[3], best[0]):
                 best = (total, j, reasons, mine)
         if best is not None:
